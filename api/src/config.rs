@@ -1,0 +1,111 @@
+//! One typed configuration, read from the environment (and CLI flags) and validated at start.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Development serves GraphiQL and seeds demo data on an empty embedded database; production
+/// turns GraphiQL and anonymous introspection off and refuses weak secrets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Mode {
+    Development,
+    Production,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct Config {
+    /// Database URL: `sqlite://data/ita-crm.db?mode=rwc` (default) or `postgres://...`.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/ita-crm.db?mode=rwc")]
+    pub database_url: String,
+    /// Optional Redis URL; without it in-process implementations are used (one replica only).
+    #[arg(long, env = "REDIS_URL")]
+    pub redis_url: Option<String>,
+    /// Address to listen on.
+    #[arg(long, env = "BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+    /// HS256 secret for bearer tokens (at least 32 bytes in production).
+    #[arg(long, env = "AUTH_JWT_SECRET", default_value = DEV_JWT_SECRET, hide_default_value = true)]
+    pub jwt_secret: String,
+    /// Expected `iss` claim.
+    #[arg(long, env = "AUTH_JWT_ISSUER", default_value = "ita-crm")]
+    pub jwt_issuer: String,
+    /// Expected `aud` claim.
+    #[arg(long, env = "AUTH_JWT_AUDIENCE", default_value = "ita-crm-api")]
+    pub jwt_audience: String,
+    /// Secret that keys opaque node IDs and signed cursors.
+    #[arg(long, env = "NODE_ID_SECRET", default_value = DEV_NODE_ID_SECRET, hide_default_value = true)]
+    pub node_id_secret: String,
+    /// Run mode.
+    #[arg(long, env = "APP_MODE", value_enum, default_value = "development")]
+    pub mode: Mode,
+    /// Root of the classifier models (holds `triplet/CURRENT`).
+    #[arg(long, env = "MODELS_DIR", default_value = "models")]
+    pub models_dir: PathBuf,
+    /// Apply migrations at start (default for the embedded SQLite database).
+    #[arg(long, env = "AUTO_MIGRATE")]
+    pub auto_migrate: Option<bool>,
+    /// Seed the demo data set at start when the database has no customers (development only).
+    #[arg(long, env = "AUTO_SEED")]
+    pub auto_seed: Option<bool>,
+    /// Number of demo inquiries created by the automatic seed.
+    #[arg(long, env = "SEED_INQUIRIES", default_value_t = 2000)]
+    pub seed_inquiries: usize,
+}
+
+pub const DEV_JWT_SECRET: &str = "development-only-secret-change-me-0123456789";
+pub const DEV_NODE_ID_SECRET: &str = "development-only-node-id-secret-0123456789";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{0} must be set to a secret of at least 32 bytes in production mode")]
+    WeakSecret(&'static str),
+    #[error("DATABASE_URL must start with sqlite: or postgres:, got {0:?}")]
+    UnsupportedDatabase(String),
+}
+
+impl Config {
+    /// Checks the configuration; call once at start.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if !(self.is_sqlite() || self.database_url.starts_with("postgres")) {
+            return Err(ConfigError::UnsupportedDatabase(self.database_url.clone()));
+        }
+        if self.mode == Mode::Production {
+            if self.jwt_secret == DEV_JWT_SECRET || self.jwt_secret.len() < 32 {
+                return Err(ConfigError::WeakSecret("AUTH_JWT_SECRET"));
+            }
+            if self.node_id_secret == DEV_NODE_ID_SECRET || self.node_id_secret.len() < 32 {
+                return Err(ConfigError::WeakSecret("NODE_ID_SECRET"));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url.starts_with("sqlite:")
+    }
+
+    pub fn should_migrate(&self) -> bool {
+        self.auto_migrate.unwrap_or(self.is_sqlite())
+    }
+
+    pub fn should_seed(&self) -> bool {
+        self.auto_seed.unwrap_or(self.is_sqlite() && self.mode == Mode::Development)
+    }
+
+    /// A configuration for tests and tools, with development defaults.
+    pub fn for_database(database_url: impl Into<String>) -> Self {
+        Self {
+            database_url: database_url.into(),
+            redis_url: None,
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            jwt_secret: DEV_JWT_SECRET.into(),
+            jwt_issuer: "ita-crm".into(),
+            jwt_audience: "ita-crm-api".into(),
+            node_id_secret: DEV_NODE_ID_SECRET.into(),
+            mode: Mode::Development,
+            models_dir: PathBuf::from("models"),
+            auto_migrate: Some(true),
+            auto_seed: Some(false),
+            seed_inquiries: 2000,
+        }
+    }
+}

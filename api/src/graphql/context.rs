@@ -1,0 +1,52 @@
+//! What resolvers can reach: the shared application state and the per-request context.
+
+use std::sync::Arc;
+
+use async_graphql::Context;
+use crate::store::Db as DatabaseConnection;
+
+use super::errors::{ApiError, GqlResult};
+use super::ids::IdCodec;
+use super::loaders::Loaders;
+use crate::domain::{Principal, ReadScope};
+use crate::store::reference::Reference;
+
+/// Shared, immutable application state (schema data).
+pub struct Shared {
+    pub db: DatabaseConnection,
+    pub reference: Arc<Reference>,
+    pub ids: IdCodec,
+}
+
+/// Per-request data: the authenticated principal and the request's loaders.
+pub struct RequestCtx {
+    pub principal: Principal,
+    pub loaders: Loaders,
+    pub request_id: String,
+}
+
+pub trait CtxExt {
+    fn shared(&self) -> GqlResult<&Shared>;
+    fn req(&self) -> GqlResult<&RequestCtx>;
+    fn principal(&self) -> GqlResult<&Principal> {
+        Ok(&self.req()?.principal)
+    }
+    fn scope(&self) -> GqlResult<ReadScope> {
+        Ok(self.req()?.principal.read_scope())
+    }
+    /// Staff only; anyone else gets FORBIDDEN.
+    fn require_staff(&self) -> GqlResult<&Principal> {
+        let p = self.principal()?;
+        if p.is_staff() { Ok(p) } else { Err(ApiError::forbidden("this field is available to ITA staff only").into()) }
+    }
+}
+
+impl CtxExt for Context<'_> {
+    fn shared(&self) -> GqlResult<&Shared> {
+        self.data::<Shared>()
+    }
+    fn req(&self) -> GqlResult<&RequestCtx> {
+        self.data::<RequestCtx>()
+            .map_err(|_| ApiError::unauthenticated("authentication is required").into())
+    }
+}

@@ -1,0 +1,11 @@
+//! The GraphQL API: schema, types, resolvers, loaders, opaque IDs, pagination and the error
+//! mapping. Resolvers stay thin: parse, authorise, call the store or a service, map errors.
+
+pub mod context;
+pub mod errors;
+pub mod ids;
+pub mod loaders;
+pub mod pagination;
+pub mod query;
+pub mod schema;
+pub mod types;

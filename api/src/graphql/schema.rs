@@ -1,0 +1,32 @@
+//! Builds the schema with its limits (depth, complexity with page sizes multiplied, no field
+//! suggestions) and its shared data.
+
+use async_graphql::{EmptyMutation, EmptySubscription, Schema};
+
+use super::context::Shared;
+use super::query::QueryRoot;
+
+pub type ApiSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+
+/// Deepest selection accepted.
+pub const MAX_DEPTH: usize = 10;
+/// Largest cost accepted; list fields multiply their children's cost by the page size.
+pub const MAX_COMPLEXITY: usize = 20_000;
+
+pub fn build(shared: Option<Shared>) -> ApiSchema {
+    let mut b = Schema::build(QueryRoot, EmptyMutation, EmptySubscription)
+        .limit_depth(MAX_DEPTH)
+        .limit_complexity(MAX_COMPLEXITY)
+        .limit_recursive_depth(32)
+        .limit_directives(10)
+        .disable_suggestions();
+    if let Some(s) = shared {
+        b = b.data(s);
+    }
+    b.finish()
+}
+
+/// The SDL the server serves (`api schema`, and `schema.graphql` at the repo root).
+pub fn sdl() -> String {
+    build(None).sdl()
+}

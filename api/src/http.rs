@@ -1,0 +1,100 @@
+//! HTTP transport: POST /graphql (GraphQL over HTTP), GET /graphql (GraphiQL in development),
+//! GET /healthz. Authentication happens here; everything else is the schema's.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use async_graphql::http::GraphiQLSource;
+use async_graphql_axum::GraphQLRequest;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use tower_http::limit::RequestBodyLimitLayer;
+
+use crate::AppState;
+use crate::config::Mode;
+use crate::graphql::context::RequestCtx;
+use crate::graphql::errors::{ApiError, ErrorCode, ensure_codes};
+use crate::graphql::loaders::Loaders;
+
+/// Largest request body accepted (413 beyond it).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+static REQUEST_SEQ: AtomicU64 = AtomicU64::new(1);
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/graphql", get(graphiql).post(graphql))
+        .route("/healthz", get(healthz))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .with_state(state)
+}
+
+async fn graphiql(State(state): State<AppState>) -> Response {
+    if state.config.mode == Mode::Production {
+        return (StatusCode::NOT_FOUND, "GraphiQL is disabled in production mode").into_response();
+    }
+    Html(GraphiQLSource::build().endpoint("/graphql").title("ITA CRM API").finish()).into_response()
+}
+
+async fn healthz(State(state): State<AppState>) -> Response {
+    match crate::store::ping(&state.db).await {
+        Ok(()) => (StatusCode::OK, "ok").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+fn wants_graphql_response(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("application/graphql-response+json"))
+}
+
+fn json_response(status: StatusCode, body: serde_json::Value, graphql_media: bool) -> Response {
+    let ct = if graphql_media { "application/graphql-response+json; charset=utf-8" } else { "application/json; charset=utf-8" };
+    let mut resp = (status, body.to_string()).into_response();
+    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
+    resp
+}
+
+fn error_response(status: StatusCode, err: &ApiError, graphql_media: bool) -> Response {
+    let body = serde_json::json!({
+        "errors": [{ "message": err.message, "extensions": { "code": err.code.as_ref() } }]
+    });
+    json_response(status, body, graphql_media)
+}
+
+async fn graphql(State(state): State<AppState>, headers: HeaderMap, req: GraphQLRequest) -> Response {
+    let graphql_media = wants_graphql_response(&headers);
+    let Some(authz) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) else {
+        let err = ApiError::unauthenticated("authentication is required: send `Authorization: Bearer <token>`");
+        return error_response(StatusCode::UNAUTHORIZED, &err, graphql_media);
+    };
+    let principal = match state.auth.verify_header(authz) {
+        Ok(p) => p,
+        Err(err) => return error_response(StatusCode::UNAUTHORIZED, &err, graphql_media),
+    };
+    let request_id = format!("req-{}", REQUEST_SEQ.fetch_add(1, Ordering::Relaxed));
+    let mut request = req.into_inner();
+    // Introspection is for authenticated staff only.
+    if !principal.is_staff() {
+        request = request.disable_introspection();
+    }
+    let ctx = RequestCtx { principal, loaders: Loaders::new(&state.db), request_id };
+    let mut resp = state.schema.execute(request.data(ctx)).await;
+    ensure_codes(&mut resp);
+    let failed_before_execution = resp.data == async_graphql::Value::Null && !resp.errors.is_empty();
+    let status = if failed_before_execution && graphql_media { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    match serde_json::to_value(&resp) {
+        Ok(body) => json_response(status, body, graphql_media),
+        Err(e) => error_response(StatusCode::INTERNAL_SERVER_ERROR, &ApiError::internal(e), graphql_media),
+    }
+}
+
+/// Stable codes the transport itself may answer with.
+pub const TRANSPORT_CODES: [ErrorCode; 2] = [ErrorCode::Unauthenticated, ErrorCode::Internal];

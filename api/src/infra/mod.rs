@@ -1,0 +1,4 @@
+//! Infrastructure behind traits: the clock (and, as later issues add them, Redis-backed
+//! implementations with in-process twins).
+
+pub mod clock;

@@ -1,0 +1,95 @@
+//! ITA CRM API: builds the application (`build_app`) used by `main` and by the end-to-end tests.
+//!
+//! Layers: `domain` (pure rules) ← `service` (use cases) ← `graphql` (thin resolvers) and
+//! `http` (transport); `store` is the only SQL; `infra` holds the clock and shared-state backends.
+
+pub mod auth;
+pub mod config;
+pub mod domain;
+pub mod graphql;
+pub mod http;
+pub mod infra;
+pub mod service;
+pub mod store;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use anyhow::Context as _;
+use migration::MigratorTrait;
+
+use crate::config::Config;
+use crate::graphql::context::Shared;
+use crate::infra::clock::{Clock, SystemClock};
+use crate::store::reference::Reference;
+
+/// Everything a request handler needs.
+#[derive(Clone)]
+pub struct AppState {
+    pub schema: graphql::schema::ApiSchema,
+    pub auth: auth::Authenticator,
+    pub db: store::Db,
+    pub config: Arc<Config>,
+    pub clock: Arc<dyn Clock>,
+    /// SQL statements executed since start (tests assert on it; cheap enough to keep always).
+    pub statements: Arc<AtomicU64>,
+}
+
+/// The built application: its router and its state.
+pub struct App {
+    pub router: axum::Router,
+    pub state: AppState,
+}
+
+/// Connects, migrates and seeds as configured, loads the reference snapshot and builds the router.
+pub async fn build_app(config: Config) -> anyhow::Result<App> {
+    build_app_with_clock(config, Arc::new(SystemClock)).await
+}
+
+pub async fn build_app_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<App> {
+    config.validate()?;
+    let mut db = store::connect(&config.database_url)
+        .await
+        .with_context(|| format!("cannot open the database at {}", redact(&config.database_url)))?;
+    if config.should_migrate() {
+        migration::Migrator::up(&db, None).await.context("migrations failed")?;
+    }
+    let reference = Arc::new(Reference::load(&db).await.context("cannot load reference data; run `api migrate`")?);
+    if config.should_seed() {
+        seed_if_empty(&db, &reference, &config, clock.as_ref()).await?;
+    }
+    let statements = Arc::new(AtomicU64::new(0));
+    let counter = statements.clone();
+    db.set_metric_callback(move |_| {
+        counter.fetch_add(1, Ordering::Relaxed);
+    });
+    let shared = Shared { db: db.clone(), reference, ids: graphql::ids::IdCodec::new(&config.node_id_secret) };
+    let state = AppState {
+        schema: graphql::schema::build(Some(shared)),
+        auth: auth::Authenticator::new(&config.jwt_secret, &config.jwt_issuer, &config.jwt_audience),
+        db,
+        config: Arc::new(config),
+        clock,
+        statements,
+    };
+    Ok(App { router: http::router(state.clone()), state })
+}
+
+async fn seed_if_empty(db: &store::Db, reference: &Arc<Reference>, config: &Config, clock: &dyn Clock) -> anyhow::Result<()> {
+    if store::people::first_customer(db).await?.is_some() {
+        return Ok(());
+    }
+    tracing::info!(inquiries = config.seed_inquiries, "empty database: seeding the demo data set");
+    let opts = migration::seed::SeedOptions { inquiries: config.seed_inquiries, seed: 42, now: clock.now() };
+    let report = migration::seed::run(db, &opts, &service::seed::DomainSeedHooks(reference.clone())).await?;
+    tracing::info!(?report, "demo data seeded");
+    Ok(())
+}
+
+/// Hides credentials in a database URL for logs and errors.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => format!("{}://***{}", &url[..s], &url[at..]),
+        _ => url.to_string(),
+    }
+}

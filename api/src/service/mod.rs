@@ -1,0 +1,4 @@
+//! Use cases: one transaction each, combining domain rules, storage, audit and events.
+
+pub mod routing;
+pub mod seed;

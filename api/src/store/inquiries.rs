@@ -1,0 +1,292 @@
+//! Inquiry queries: scoped lookups, keyset-paginated lists, and the nested lists the GraphQL
+//! loaders batch (last N history rows per inquiry via a window function, correspondences).
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use entity::{correspondence, inquiry, inquiry_history, power_of_attorney};
+use sea_orm::sea_query::Query;
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Select, Statement,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::ReadScope;
+
+/// Filters of the inquiries list; every field narrows (AND).
+#[derive(Debug, Clone, Default)]
+pub struct InquiryFilter {
+    pub statuses: Vec<String>,
+    pub team_ids: Vec<i64>,
+    pub office_ids: Vec<i64>,
+    pub assignee_ids: Vec<i64>,
+    pub unassigned: Option<bool>,
+    pub triplet_codes: Vec<String>,
+    pub channels: Vec<String>,
+    pub customer_id: Option<i64>,
+    pub opened_from: Option<DateTime<Utc>>,
+    pub opened_to: Option<DateTime<Utc>>,
+    pub open: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SortField {
+    OpenedAt,
+    UpdatedAt,
+    Number,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SortDir {
+    Asc,
+    Desc,
+}
+
+/// Position of a row in a sort order: the sort value and the id as a tie-breaker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KeysetPos {
+    pub field: SortField,
+    pub dir: SortDir,
+    pub time: Option<DateTime<Utc>>,
+    pub int: Option<i64>,
+    pub id: i64,
+}
+
+impl KeysetPos {
+    pub fn of(row: &inquiry::Model, field: SortField, dir: SortDir) -> Self {
+        let (time, int) = match field {
+            SortField::OpenedAt => (Some(row.opened_at), None),
+            SortField::UpdatedAt => (Some(row.updated_at), None),
+            SortField::Number => (None, Some(row.number)),
+        };
+        Self { field, dir, time, int, id: row.id }
+    }
+}
+
+/// A page request: `limit` rows after (or, backwards, before) `cursor`.
+#[derive(Debug, Clone)]
+pub struct Window {
+    pub limit: u64,
+    pub cursor: Option<KeysetPos>,
+    pub backward: bool,
+}
+
+fn sort_column(field: SortField) -> inquiry::Column {
+    match field {
+        SortField::OpenedAt => inquiry::Column::OpenedAt,
+        SortField::UpdatedAt => inquiry::Column::UpdatedAt,
+        SortField::Number => inquiry::Column::Number,
+    }
+}
+
+/// Restricts a select to what the scope may read.
+pub fn scoped(select: Select<inquiry::Entity>, scope: &ReadScope) -> Select<inquiry::Entity> {
+    match scope {
+        ReadScope::All => select,
+        ReadScope::Customer(id) => select.filter(inquiry::Column::CustomerId.eq(*id)),
+        ReadScope::Representative(rep) => select.filter(
+            Condition::any().add(inquiry::Column::RepresentativeId.eq(*rep)).add(
+                inquiry::Column::CustomerId.in_subquery(
+                    Query::select()
+                        .column(power_of_attorney::Column::CustomerId)
+                        .from(power_of_attorney::Entity)
+                        .and_where(power_of_attorney::Column::RepresentativeId.eq(*rep))
+                        .and_where(power_of_attorney::Column::RevokedAt.is_null())
+                        .to_owned(),
+                ),
+            ),
+        ),
+    }
+}
+
+fn filtered(select: Select<inquiry::Entity>, f: &InquiryFilter) -> Select<inquiry::Entity> {
+    let mut s = select;
+    if !f.statuses.is_empty() {
+        s = s.filter(inquiry::Column::Status.is_in(f.statuses.clone()));
+    }
+    if !f.team_ids.is_empty() {
+        s = s.filter(inquiry::Column::TeamId.is_in(f.team_ids.clone()));
+    }
+    if !f.office_ids.is_empty() {
+        s = s.filter(inquiry::Column::OfficeId.is_in(f.office_ids.clone()));
+    }
+    if !f.assignee_ids.is_empty() {
+        s = s.filter(inquiry::Column::AssigneeId.is_in(f.assignee_ids.clone()));
+    }
+    match f.unassigned {
+        Some(true) => s = s.filter(inquiry::Column::AssigneeId.is_null()),
+        Some(false) => s = s.filter(inquiry::Column::AssigneeId.is_not_null()),
+        None => {}
+    }
+    if !f.triplet_codes.is_empty() {
+        s = s.filter(inquiry::Column::TripletCode.is_in(f.triplet_codes.clone()));
+    }
+    if !f.channels.is_empty() {
+        s = s.filter(inquiry::Column::Channel.is_in(f.channels.clone()));
+    }
+    if let Some(c) = f.customer_id {
+        s = s.filter(inquiry::Column::CustomerId.eq(c));
+    }
+    if let Some(t) = f.opened_from {
+        s = s.filter(inquiry::Column::OpenedAt.gte(t));
+    }
+    if let Some(t) = f.opened_to {
+        s = s.filter(inquiry::Column::OpenedAt.lt(t));
+    }
+    match f.open {
+        Some(true) => s = s.filter(inquiry::Column::ClosedAt.is_null()),
+        Some(false) => s = s.filter(inquiry::Column::ClosedAt.is_not_null()),
+        None => {}
+    }
+    s
+}
+
+/// One page of inquiries in keyset order, and whether more rows exist beyond it (LIMIT n+1).
+pub async fn list(
+    db: &DatabaseConnection,
+    scope: &ReadScope,
+    filter: &InquiryFilter,
+    field: SortField,
+    dir: SortDir,
+    window: &Window,
+) -> Result<(Vec<inquiry::Model>, bool), DbErr> {
+    let col = sort_column(field);
+    // Walking backwards reverses the order; results are flipped back below.
+    let ascending = (dir == SortDir::Asc) != window.backward;
+    let mut s = filtered(scoped(inquiry::Entity::find(), scope), filter);
+    if let Some(pos) = &window.cursor {
+        let value: sea_orm::Value = match field {
+            SortField::Number => pos.int.unwrap_or_default().into(),
+            _ => pos.time.unwrap_or_default().into(),
+        };
+        let beyond = if ascending {
+            Condition::any()
+                .add(col.gt(value.clone()))
+                .add(Condition::all().add(col.eq(value)).add(inquiry::Column::Id.gt(pos.id)))
+        } else {
+            Condition::any()
+                .add(col.lt(value.clone()))
+                .add(Condition::all().add(col.eq(value)).add(inquiry::Column::Id.lt(pos.id)))
+        };
+        s = s.filter(beyond);
+    }
+    s = if ascending {
+        s.order_by_asc(col).order_by_asc(inquiry::Column::Id)
+    } else {
+        s.order_by_desc(col).order_by_desc(inquiry::Column::Id)
+    };
+    let mut rows = s.limit(window.limit + 1).all(db).await?;
+    let more = rows.len() as u64 > window.limit;
+    rows.truncate(window.limit as usize);
+    if window.backward {
+        rows.reverse();
+    }
+    Ok((rows, more))
+}
+
+/// Number of inquiries matching, computed only when a client asks for `totalCount`.
+pub async fn count(db: &DatabaseConnection, scope: &ReadScope, filter: &InquiryFilter) -> Result<u64, DbErr> {
+    filtered(scoped(inquiry::Entity::find(), scope), filter).count(db).await
+}
+
+pub async fn find(db: &DatabaseConnection, scope: &ReadScope, id: i64) -> Result<Option<inquiry::Model>, DbErr> {
+    scoped(inquiry::Entity::find_by_id(id), scope).one(db).await
+}
+
+pub async fn find_many(db: &DatabaseConnection, scope: &ReadScope, ids: &[i64]) -> Result<Vec<inquiry::Model>, DbErr> {
+    scoped(inquiry::Entity::find().filter(inquiry::Column::Id.is_in(ids.to_vec())), scope).all(db).await
+}
+
+pub async fn find_by_number(db: &DatabaseConnection, scope: &ReadScope, number: i64) -> Result<Option<inquiry::Model>, DbErr> {
+    scoped(inquiry::Entity::find().filter(inquiry::Column::Number.eq(number)), scope).one(db).await
+}
+
+/// The last `n` history rows (newest first) of each inquiry, in one statement (window function).
+pub async fn last_history(
+    db: &DatabaseConnection,
+    inquiry_ids: &[i64],
+    n: u32,
+) -> Result<HashMap<i64, Vec<inquiry_history::Model>>, DbErr> {
+    if inquiry_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let backend = db.get_database_backend();
+    let placeholders: Vec<String> = (1..=inquiry_ids.len())
+        .map(|i| if backend == sea_orm::DbBackend::Postgres { format!("${i}") } else { "?".to_string() })
+        .collect();
+    let limit_ph = if backend == sea_orm::DbBackend::Postgres { format!("${}", inquiry_ids.len() + 1) } else { "?".into() };
+    let sql = format!(
+        "SELECT * FROM (SELECT h.*, ROW_NUMBER() OVER (PARTITION BY h.inquiry_id ORDER BY h.at DESC, h.id DESC) AS rn \
+         FROM inquiry_history h WHERE h.inquiry_id IN ({})) ranked WHERE rn <= {limit_ph} ORDER BY inquiry_id, rn",
+        placeholders.join(", ")
+    );
+    let mut values: Vec<sea_orm::Value> = inquiry_ids.iter().map(|&i| i.into()).collect();
+    values.push(i64::from(n).into());
+    let rows = inquiry_history::Model::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
+        .all(db)
+        .await?;
+    let mut out: HashMap<i64, Vec<inquiry_history::Model>> = HashMap::new();
+    for r in rows {
+        out.entry(r.inquiry_id).or_default().push(r);
+    }
+    Ok(out)
+}
+
+/// All history rows of one inquiry in order (R27).
+pub async fn history(db: &DatabaseConnection, inquiry_id: i64) -> Result<Vec<inquiry_history::Model>, DbErr> {
+    inquiry_history::Entity::find()
+        .filter(inquiry_history::Column::InquiryId.eq(inquiry_id))
+        .order_by_asc(inquiry_history::Column::At)
+        .order_by_asc(inquiry_history::Column::Id)
+        .all(db)
+        .await
+}
+
+/// Correspondences of several inquiries, oldest first.
+pub async fn correspondences(
+    db: &DatabaseConnection,
+    inquiry_ids: &[i64],
+) -> Result<HashMap<i64, Vec<correspondence::Model>>, DbErr> {
+    let rows = correspondence::Entity::find()
+        .filter(correspondence::Column::InquiryId.is_in(inquiry_ids.to_vec()))
+        .order_by_asc(correspondence::Column::CreatedAt)
+        .order_by_asc(correspondence::Column::Id)
+        .all(db)
+        .await?;
+    let mut out: HashMap<i64, Vec<correspondence::Model>> = HashMap::new();
+    for r in rows {
+        out.entry(r.inquiry_id).or_default().push(r);
+    }
+    Ok(out)
+}
+
+#[derive(Debug, FromQueryResult)]
+struct UnreadRow {
+    inquiry_id: i64,
+    unread: i64,
+}
+
+/// Unread customer/representative correspondences per inquiry (R12), one grouped statement.
+pub async fn unread_correspondences(db: &DatabaseConnection, inquiry_ids: &[i64]) -> Result<HashMap<i64, i64>, DbErr> {
+    let rows = correspondence::Entity::find()
+        .select_only()
+        .column(correspondence::Column::InquiryId)
+        .column_as(correspondence::Column::Id.count(), "unread")
+        .filter(correspondence::Column::InquiryId.is_in(inquiry_ids.to_vec()))
+        .filter(correspondence::Column::ReadAt.is_null())
+        .filter(correspondence::Column::Direction.is_in(["FROM_CUSTOMER", "FROM_REPRESENTATIVE"]))
+        .group_by(correspondence::Column::InquiryId)
+        .into_model::<UnreadRow>()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|r| (r.inquiry_id, r.unread)).collect())
+}
+
+pub async fn history_entry(db: &DatabaseConnection, id: i64) -> Result<Option<inquiry_history::Model>, DbErr> {
+    inquiry_history::Entity::find_by_id(id).one(db).await
+}
+
+pub async fn correspondence(db: &DatabaseConnection, id: i64) -> Result<Option<correspondence::Model>, DbErr> {
+    correspondence::Entity::find_by_id(id).one(db).await
+}

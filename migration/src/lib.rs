@@ -1,0 +1,32 @@
+//! Schema migrations, the ITA reference data and the demo data set.
+//!
+//! Production applies migrations explicitly (`api migrate`); the embedded SQLite default migrates
+//! at start. Reference data are the customer's taxonomy export (CSV under `src/data/`), loaded
+//! idempotently: codes are stable ids, names may change.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261128_000001_reference_tables;
+mod m20261128_000002_people;
+mod m20261128_000003_inquiries;
+mod m20261128_000004_operations;
+mod m20261128_000005_indexes;
+mod m20261128_000006_reference_data;
+pub mod reference;
+pub mod seed;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261128_000001_reference_tables::Migration),
+            Box::new(m20261128_000002_people::Migration),
+            Box::new(m20261128_000003_inquiries::Migration),
+            Box::new(m20261128_000004_operations::Migration),
+            Box::new(m20261128_000005_indexes::Migration),
+            Box::new(m20261128_000006_reference_data::Migration),
+        ]
+    }
+}
