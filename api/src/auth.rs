@@ -48,25 +48,33 @@ impl Authenticator {
     pub fn mint(&self, principal: &Principal, now: i64, ttl_secs: i64) -> Result<String, ApiError> {
         let claims = Claims {
             sub: principal.subject(),
-            roles: principal.roles.iter().map(|r| r.code().to_string()).collect(),
+            roles: principal
+                .roles
+                .iter()
+                .map(|r| r.code().to_string())
+                .collect(),
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
             exp: now + ttl_secs,
             iat: now,
         };
-        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(ApiError::internal)
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(ApiError::internal)
     }
 
     /// Verifies an `Authorization` header value.
     pub fn verify_header(&self, header: &str) -> Result<Principal, ApiError> {
-        let token = header
-            .strip_prefix("Bearer ")
-            .ok_or_else(|| ApiError::unauthenticated("the Authorization header must be `Bearer <token>`"))?;
-        let data = jsonwebtoken::decode::<Claims>(token.trim(), &self.decoding, &self.validation).map_err(|e| {
+        let token = header.strip_prefix("Bearer ").ok_or_else(|| {
+            ApiError::unauthenticated("the Authorization header must be `Bearer <token>`")
+        })?;
+        let data = jsonwebtoken::decode::<Claims>(token.trim(), &self.decoding, &self.validation)
+            .map_err(|e| {
             use jsonwebtoken::errors::ErrorKind;
             let why = match e.kind() {
                 ErrorKind::ExpiredSignature => "the token has expired",
-                ErrorKind::InvalidIssuer | ErrorKind::InvalidAudience => "the token was issued for another service",
+                ErrorKind::InvalidIssuer | ErrorKind::InvalidAudience => {
+                    "the token was issued for another service"
+                }
                 ErrorKind::InvalidAlgorithm => "the token's algorithm is not accepted",
                 _ => "the token is invalid",
             };
@@ -88,7 +96,9 @@ impl Authenticator {
             PrincipalKind::Representative(_) => roles == [Role::Representative],
         };
         if !consistent {
-            return Err(ApiError::unauthenticated("the token's roles do not match its subject"));
+            return Err(ApiError::unauthenticated(
+                "the token's roles do not match its subject",
+            ));
         }
         Ok(Principal { kind, roles })
     }
@@ -105,7 +115,10 @@ mod tests {
     #[test]
     fn round_trip() {
         let a = auth();
-        let p = Principal { kind: PrincipalKind::Staff(4), roles: vec![Role::Clerk, Role::Coordinator] };
+        let p = Principal {
+            kind: PrincipalKind::Staff(4),
+            roles: vec![Role::Clerk, Role::Coordinator],
+        };
         let now = chrono::Utc::now().timestamp();
         let t = a.mint(&p, now, 600).unwrap();
         assert_eq!(a.verify_header(&format!("Bearer {t}")).unwrap(), p);
@@ -114,17 +127,27 @@ mod tests {
     #[test]
     fn rejects_expired_foreign_and_forged_tokens() {
         let a = auth();
-        let p = Principal { kind: PrincipalKind::Customer(1), roles: vec![Role::Customer] };
+        let p = Principal {
+            kind: PrincipalKind::Customer(1),
+            roles: vec![Role::Customer],
+        };
         let now = chrono::Utc::now().timestamp();
         let expired = a.mint(&p, now - 7200, 600).unwrap();
         assert!(a.verify_header(&format!("Bearer {expired}")).is_err());
-        let other = Authenticator::new("another-secret-another-secret-xx", "ita-crm", "ita-crm-api");
+        let other =
+            Authenticator::new("another-secret-another-secret-xx", "ita-crm", "ita-crm-api");
         let foreign = other.mint(&p, now, 600).unwrap();
         assert!(a.verify_header(&format!("Bearer {foreign}")).is_err());
         let wrong_aud = Authenticator::new("0123456789abcdef0123456789abcdef", "ita-crm", "other");
-        assert!(a.verify_header(&format!("Bearer {}", wrong_aud.mint(&p, now, 600).unwrap())).is_err());
+        assert!(
+            a.verify_header(&format!("Bearer {}", wrong_aud.mint(&p, now, 600).unwrap()))
+                .is_err()
+        );
         assert!(a.verify_header("Basic abc").is_err());
-        let escalated = Principal { kind: PrincipalKind::Customer(1), roles: vec![Role::Admin] };
+        let escalated = Principal {
+            kind: PrincipalKind::Customer(1),
+            roles: vec![Role::Admin],
+        };
         let t = a.mint(&escalated, now, 600).unwrap();
         assert!(a.verify_header(&format!("Bearer {t}")).is_err());
     }

@@ -14,7 +14,11 @@ pub enum Mode {
 #[derive(Debug, Clone, clap::Args)]
 pub struct Config {
     /// Database URL: `sqlite://data/ita-crm.db?mode=rwc` (default) or `postgres://...`.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/ita-crm.db?mode=rwc")]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/ita-crm.db?mode=rwc"
+    )]
     pub database_url: String,
     /// Optional Redis URL; without it in-process implementations are used (one replica only).
     #[arg(long, env = "REDIS_URL")]
@@ -88,7 +92,8 @@ impl Config {
     }
 
     pub fn should_seed(&self) -> bool {
-        self.auto_seed.unwrap_or(self.is_sqlite() && self.mode == Mode::Development)
+        self.auto_seed
+            .unwrap_or(self.is_sqlite() && self.mode == Mode::Development)
     }
 
     /// A configuration for tests and tools, with development defaults.

@@ -5,11 +5,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::GraphQLRequest;
+use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::AppState;
@@ -33,9 +33,19 @@ pub fn router(state: AppState) -> Router {
 
 async fn graphiql(State(state): State<AppState>) -> Response {
     if state.config.mode == Mode::Production {
-        return (StatusCode::NOT_FOUND, "GraphiQL is disabled in production mode").into_response();
+        return (
+            StatusCode::NOT_FOUND,
+            "GraphiQL is disabled in production mode",
+        )
+            .into_response();
     }
-    Html(GraphiQLSource::build().endpoint("/graphql").title("ITA CRM API").finish()).into_response()
+    Html(
+        GraphiQLSource::build()
+            .endpoint("/graphql")
+            .title("ITA CRM API")
+            .finish(),
+    )
+    .into_response()
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {
@@ -56,9 +66,14 @@ fn wants_graphql_response(headers: &HeaderMap) -> bool {
 }
 
 fn json_response(status: StatusCode, body: serde_json::Value, graphql_media: bool) -> Response {
-    let ct = if graphql_media { "application/graphql-response+json; charset=utf-8" } else { "application/json; charset=utf-8" };
+    let ct = if graphql_media {
+        "application/graphql-response+json; charset=utf-8"
+    } else {
+        "application/json; charset=utf-8"
+    };
     let mut resp = (status, body.to_string()).into_response();
-    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
+    resp.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
     resp
 }
 
@@ -69,10 +84,19 @@ fn error_response(status: StatusCode, err: &ApiError, graphql_media: bool) -> Re
     json_response(status, body, graphql_media)
 }
 
-async fn graphql(State(state): State<AppState>, headers: HeaderMap, req: GraphQLRequest) -> Response {
+async fn graphql(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    req: GraphQLRequest,
+) -> Response {
     let graphql_media = wants_graphql_response(&headers);
-    let Some(authz) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) else {
-        let err = ApiError::unauthenticated("authentication is required: send `Authorization: Bearer <token>`");
+    let Some(authz) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    else {
+        let err = ApiError::unauthenticated(
+            "authentication is required: send `Authorization: Bearer <token>`",
+        );
         return error_response(StatusCode::UNAUTHORIZED, &err, graphql_media);
     };
     let principal = match state.auth.verify_header(authz) {
@@ -85,14 +109,27 @@ async fn graphql(State(state): State<AppState>, headers: HeaderMap, req: GraphQL
     if !principal.is_staff() {
         request = request.disable_introspection();
     }
-    let ctx = RequestCtx { principal, loaders: Loaders::new(&state.db), request_id };
+    let ctx = RequestCtx {
+        principal,
+        loaders: Loaders::new(&state.db),
+        request_id,
+    };
     let mut resp = state.schema.execute(request.data(ctx)).await;
     ensure_codes(&mut resp);
-    let failed_before_execution = resp.data == async_graphql::Value::Null && !resp.errors.is_empty();
-    let status = if failed_before_execution && graphql_media { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    let failed_before_execution =
+        resp.data == async_graphql::Value::Null && !resp.errors.is_empty();
+    let status = if failed_before_execution && graphql_media {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
     match serde_json::to_value(&resp) {
         Ok(body) => json_response(status, body, graphql_media),
-        Err(e) => error_response(StatusCode::INTERNAL_SERVER_ERROR, &ApiError::internal(e), graphql_media),
+        Err(e) => error_response(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &ApiError::internal(e),
+            graphql_media,
+        ),
     }
 }
 

@@ -50,11 +50,22 @@ pub async fn build_app_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyh
     config.validate()?;
     let mut db = store::connect(&config.database_url)
         .await
-        .with_context(|| format!("cannot open the database at {}", redact(&config.database_url)))?;
+        .with_context(|| {
+            format!(
+                "cannot open the database at {}",
+                redact(&config.database_url)
+            )
+        })?;
     if config.should_migrate() {
-        migration::Migrator::up(&db, None).await.context("migrations failed")?;
+        migration::Migrator::up(&db, None)
+            .await
+            .context("migrations failed")?;
     }
-    let reference = Arc::new(Reference::load(&db).await.context("cannot load reference data; run `api migrate`")?);
+    let reference = Arc::new(
+        Reference::load(&db)
+            .await
+            .context("cannot load reference data; run `api migrate`")?,
+    );
     if config.should_seed() {
         seed_if_empty(&db, &reference, &config, clock.as_ref()).await?;
     }
@@ -63,25 +74,53 @@ pub async fn build_app_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyh
     db.set_metric_callback(move |_| {
         counter.fetch_add(1, Ordering::Relaxed);
     });
-    let shared = Shared { db: db.clone(), reference, ids: graphql::ids::IdCodec::new(&config.node_id_secret) };
+    let shared = Shared {
+        db: db.clone(),
+        reference,
+        ids: graphql::ids::IdCodec::new(&config.node_id_secret),
+    };
     let state = AppState {
         schema: graphql::schema::build(Some(shared)),
-        auth: auth::Authenticator::new(&config.jwt_secret, &config.jwt_issuer, &config.jwt_audience),
+        auth: auth::Authenticator::new(
+            &config.jwt_secret,
+            &config.jwt_issuer,
+            &config.jwt_audience,
+        ),
         db,
         config: Arc::new(config),
         clock,
         statements,
     };
-    Ok(App { router: http::router(state.clone()), state })
+    Ok(App {
+        router: http::router(state.clone()),
+        state,
+    })
 }
 
-async fn seed_if_empty(db: &store::Db, reference: &Arc<Reference>, config: &Config, clock: &dyn Clock) -> anyhow::Result<()> {
+async fn seed_if_empty(
+    db: &store::Db,
+    reference: &Arc<Reference>,
+    config: &Config,
+    clock: &dyn Clock,
+) -> anyhow::Result<()> {
     if store::people::first_customer(db).await?.is_some() {
         return Ok(());
     }
-    tracing::info!(inquiries = config.seed_inquiries, "empty database: seeding the demo data set");
-    let opts = migration::seed::SeedOptions { inquiries: config.seed_inquiries, seed: 42, now: clock.now() };
-    let report = migration::seed::run(db, &opts, &service::seed::DomainSeedHooks(reference.clone())).await?;
+    tracing::info!(
+        inquiries = config.seed_inquiries,
+        "empty database: seeding the demo data set"
+    );
+    let opts = migration::seed::SeedOptions {
+        inquiries: config.seed_inquiries,
+        seed: 42,
+        now: clock.now(),
+    };
+    let report = migration::seed::run(
+        db,
+        &opts,
+        &service::seed::DomainSeedHooks(reference.clone()),
+    )
+    .await?;
     tracing::info!(?report, "demo data seeded");
     Ok(())
 }

@@ -2,16 +2,18 @@
 
 use std::sync::Arc;
 
-use anyhow::{Context as _, bail};
+use anyhow::Context as _;
 use api::config::Config;
-use api::domain::{Principal, Role, principal::PrincipalKind};
 use api::infra::clock::{Clock, SystemClock};
 use api::store;
 use clap::{Parser, Subcommand};
 use migration::MigratorTrait;
 
 #[derive(Parser)]
-#[command(name = "api", about = "ITA customer-inquiry CRM: GraphQL API server and tools")]
+#[command(
+    name = "api",
+    about = "ITA customer-inquiry CRM: GraphQL API server and tools"
+)]
 struct Cli {
     #[command(flatten)]
     config: Config,
@@ -53,7 +55,10 @@ enum Command {
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     let config = cli.config;
@@ -76,16 +81,36 @@ async fn main() -> anyhow::Result<()> {
             }
             let reference = Arc::new(store::reference::Reference::load(&db).await?);
             let started = std::time::Instant::now();
-            let opts = migration::seed::SeedOptions { inquiries, seed, now: SystemClock.now() };
-            let report = migration::seed::run(&db, &opts, &api::service::seed::DomainSeedHooks(reference)).await?;
-            eprintln!("seeded {report:?} in {:.1} s", started.elapsed().as_secs_f64());
+            let opts = migration::seed::SeedOptions {
+                inquiries,
+                seed,
+                now: SystemClock.now(),
+            };
+            let report =
+                migration::seed::run(&db, &opts, &api::service::seed::DomainSeedHooks(reference))
+                    .await?;
+            eprintln!(
+                "seeded {report:?} in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
             Ok(())
         }
-        Command::Token { user, role, ttl_hours } => {
+        Command::Token {
+            user,
+            role,
+            ttl_hours,
+        } => {
             let db = store::connect(&config.database_url).await?;
-            let principal = find_principal(&db, user.as_deref(), role.as_deref()).await?;
-            let auth = api::auth::Authenticator::new(&config.jwt_secret, &config.jwt_issuer, &config.jwt_audience);
-            let token = auth.mint(&principal, SystemClock.now().timestamp(), ttl_hours * 3600).map_err(|e| anyhow::anyhow!(e.message))?;
+            let principal =
+                api::service::principals::find(&db, user.as_deref(), role.as_deref()).await?;
+            let auth = api::auth::Authenticator::new(
+                &config.jwt_secret,
+                &config.jwt_issuer,
+                &config.jwt_audience,
+            );
+            let token = auth
+                .mint(&principal, SystemClock.now().timestamp(), ttl_hours * 3600)
+                .map_err(|e| anyhow::anyhow!(e.message))?;
             println!("{token}");
             Ok(())
         }
@@ -96,9 +121,13 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let bind = config.bind;
     let started = std::time::Instant::now();
     let app = api::build_app(config).await?;
-    let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .with_context(|| format!("cannot listen on {bind}"))?;
     tracing::info!(%bind, ready_ms = started.elapsed().as_millis() as u64, "serving GraphQL at http://{bind}/graphql");
-    axum::serve(listener, app.router).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, app.router)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     tracing::info!("shut down");
     Ok(())
 }
@@ -109,54 +138,12 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
-}
-
-async fn find_principal(db: &store::Db, user: Option<&str>, role: Option<&str>) -> anyhow::Result<Principal> {
-    use store::people as p;
-    if let Some(login) = user {
-        if let Some(u) = p::user_by_login(db, login).await? {
-            return staff(db, u.id).await;
-        }
-        if let Ok(nid) = api::domain::national_id::NationalId::parse(login) {
-            if let Some(c) = p::customer_by_national_id(db, nid.as_str()).await? {
-                return Ok(Principal { kind: PrincipalKind::Customer(c.id), roles: vec![Role::Customer] });
-            }
-        }
-        if let Some(r) = p::representative_by_smart_card(db, login).await? {
-            return Ok(Principal { kind: PrincipalKind::Representative(r.id), roles: vec![Role::Representative] });
-        }
-        bail!("no staff login, customer national ID or representative smart card {login:?}");
-    }
-    let Some(role) = role else { bail!("pass --user <login> or --role <ROLE>") };
-    let role: Role = role.to_ascii_uppercase().parse().map_err(|_| anyhow::anyhow!("unknown role {role:?}"))?;
-    match role {
-        Role::Customer => {
-            let c = p::first_customer(db).await?.context("no customers: run seed-demo first")?;
-            Ok(Principal { kind: PrincipalKind::Customer(c.id), roles: vec![Role::Customer] })
-        }
-        Role::Representative => {
-            let r = p::first_representative(db).await?.context("no representatives: run seed-demo first")?;
-            Ok(Principal { kind: PrincipalKind::Representative(r.id), roles: vec![Role::Representative] })
-        }
-        staff_role => {
-            let u = p::first_user_with_role(db, staff_role.code()).await?.with_context(|| format!("no user holds {staff_role}"))?;
-            staff(db, u.id).await
-        }
-    }
-}
-
-async fn staff(db: &store::Db, id: i64) -> anyhow::Result<Principal> {
-    let roles = store::people::roles_of(db, id)
-        .await?
-        .iter()
-        .filter_map(|r| r.parse::<Role>().ok())
-        .collect();
-    Ok(Principal { kind: PrincipalKind::Staff(id), roles })
 }

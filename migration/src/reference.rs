@@ -220,7 +220,10 @@ pub async fn sync<C: ConnectionTrait>(db: &C) -> Result<(), DbErr> {
     for (i, t) in triplets.iter().enumerate() {
         let mut parts = t.code.split('.');
         let (Some(main), Some(sec)) = (parts.next(), parts.next()) else {
-            return Err(DbErr::Custom(format!("triplet code {} is not MAIN.SECONDARY.DETAIL", t.code)));
+            return Err(DbErr::Custom(format!(
+                "triplet code {} is not MAIN.SECONDARY.DETAIL",
+                t.code
+            )));
         };
         let sec_code = format!("{main}.{sec}");
         if seen.insert(main.to_string()) {
@@ -247,7 +250,11 @@ pub async fn sync<C: ConnectionTrait>(db: &C) -> Result<(), DbErr> {
     topic::Entity::insert_many(topics)
         .on_conflict(
             OnConflict::column(topic::Column::Code)
-                .update_columns([topic::Column::NameHe, topic::Column::NameEn, topic::Column::SortOrder])
+                .update_columns([
+                    topic::Column::NameHe,
+                    topic::Column::NameEn,
+                    topic::Column::SortOrder,
+                ])
                 .to_owned(),
         )
         .exec_without_returning(db)
@@ -309,7 +316,10 @@ mod tests {
         let teams = team_rows().unwrap();
         let offices = office_rows().unwrap();
         assert_eq!(triplets.len(), 110);
-        assert_eq!(triplets.iter().filter(|t| t.customer_selectable).count(), 100);
+        assert_eq!(
+            triplets.iter().filter(|t| t.customer_selectable).count(),
+            100
+        );
         for t in &triplets {
             let team = teams.iter().find(|k| k.code == t.default_team).unwrap();
             assert!(

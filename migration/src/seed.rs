@@ -19,7 +19,12 @@ use sea_orm_migration::sea_orm::{
 /// Domain services the seed needs from the server crate.
 pub trait SeedHooks: Sync {
     /// (office code, team kind) for a new inquiry.
-    fn route(&self, triplet: &triplet::Model, customer: &customer::Model, channel: &str) -> (String, String);
+    fn route(
+        &self,
+        triplet: &triplet::Model,
+        customer: &customer::Model,
+        channel: &str,
+    ) -> (String, String);
     /// A valid nine-digit national ID for an eight-digit body.
     fn national_id(&self, body: u32) -> String;
 }
@@ -41,20 +46,123 @@ pub struct SeedReport {
     pub correspondences: usize,
 }
 
-const LAST: &[&str] = &["כהן", "לוי", "מזרחי", "פרץ", "ביטון", "דהן", "אברהם", "פרידמן", "אזולאי", "מלכה", "חדד", "גבאי", "עמר", "יוסף", "שפירא", "קליין", "אוחיון", "בן דוד", "חסון", "סעדה", "ח'ורי", "עבאס", "נסאר", "גולדברג", "רוזנברג", "אשכנזי", "טל", "שרעבי", "ברק", "וקנין"];
-const FIRST: &[&str] = &["נועה", "יוסף", "מיכל", "דוד", "שרה", "משה", "רחל", "אברהם", "תמר", "איתי", "יעל", "עומר", "רונית", "אחמד", "מוחמד", "פאטמה", "לילך", "אורי", "הדס", "יונתן", "שירה", "אביגיל", "אלון", "גלית", "ראמי", "סיון", "עדי", "נתן", "מאיה", "אליהו"];
-const COMPANY: &[&str] = &["בע\"מ", "השקעות בע\"מ", "נכסים בע\"מ", "יזמות בע\"מ", "טכנולוגיות בע\"מ"];
+const LAST: &[&str] = &[
+    "כהן",
+    "לוי",
+    "מזרחי",
+    "פרץ",
+    "ביטון",
+    "דהן",
+    "אברהם",
+    "פרידמן",
+    "אזולאי",
+    "מלכה",
+    "חדד",
+    "גבאי",
+    "עמר",
+    "יוסף",
+    "שפירא",
+    "קליין",
+    "אוחיון",
+    "בן דוד",
+    "חסון",
+    "סעדה",
+    "ח'ורי",
+    "עבאס",
+    "נסאר",
+    "גולדברג",
+    "רוזנברג",
+    "אשכנזי",
+    "טל",
+    "שרעבי",
+    "ברק",
+    "וקנין",
+];
+const FIRST: &[&str] = &[
+    "נועה",
+    "יוסף",
+    "מיכל",
+    "דוד",
+    "שרה",
+    "משה",
+    "רחל",
+    "אברהם",
+    "תמר",
+    "איתי",
+    "יעל",
+    "עומר",
+    "רונית",
+    "אחמד",
+    "מוחמד",
+    "פאטמה",
+    "לילך",
+    "אורי",
+    "הדס",
+    "יונתן",
+    "שירה",
+    "אביגיל",
+    "אלון",
+    "גלית",
+    "ראמי",
+    "סיון",
+    "עדי",
+    "נתן",
+    "מאיה",
+    "אליהו",
+];
+const COMPANY: &[&str] = &[
+    "בע\"מ",
+    "השקעות בע\"מ",
+    "נכסים בע\"מ",
+    "יזמות בע\"מ",
+    "טכנולוגיות בע\"מ",
+];
 
 /// Opening texts per main topic; the seed combines them with the triplet's detail name.
 fn opening_text(main: &str, rng: &mut ChaCha8Rng) -> &'static str {
     let bank: &[&str] = match main {
-        "IT" => &["שלום, הגשתי את המסמכים לפני חודש ועדיין לא קיבלתי תשובה. אשמח לעדכון.", "אבקש לבדוק את הנושא בתיק שלי, מצורפים טופסי 106 לשנים האחרונות.", "לא ברור לי מה עוד נדרש ממני, באתר כתוב שהבקשה בטיפול כבר שבועות.", "פונה בשם מרשי, נבקש את התייחסותכם בהקדם לאור המועדים הקבועים בחוק."],
-        "VAT" => &["העסק שלי פועל מאז השנה שעברה ואני צריך עזרה מול מע\"מ.", "הדיווח התקופתי לא נקלט במערכת, ניסיתי שלוש פעמים.", "בשם החברה, נבקש לבחון את החיוב שהוטל עלינו.", "קיבלתי הודעה ממע\"מ ואני לא מבין על מה מדובר."],
-        "RE" => &["מכרתי דירה וברצוני לברר את החישוב של מס השבח.", "רכשנו דירה ראשונה ואנחנו לא בטוחים לגבי מדרגות מס הרכישה.", "אני עורכת הדין של הקונים, נבקש את האישור לטאבו בהקדם.", "הגשנו השגה על השומה לפני שלושה חודשים וטרם קיבלנו מענה."],
-        "WH" => &["אני מעסיק עובדים ויש לי שאלה לגבי הדיווח השנתי.", "לא הצלחתי להוריד את האישור מהאתר, מקבל הודעת שגיאה.", "קיבלנו קנס על איחור בדיווח ואנחנו חושבים שזו טעות.", "נבקש לעדכן את פרטי תיק הניכויים של העסק."],
-        "REG" => &["אני רואה חשבון וייפוי הכוח של הלקוח לא מופיע אצלי ברשת המייצגים.", "נבקש לרשום עובדת חדשה במשרד כמורשית מטעמנו.", "הלקוח אישר את ייפוי הכוח אבל המערכת עדיין לא מציגה אותו.", "עדכון פרטי משרד המייצג – כתובת וטלפון חדשים."],
-        "COMP" => &["ביתנו נפגע מרסיס ואנו מבקשים לדעת מה מצב התביעה.", "העסק שלי נסגר בזמן המלחמה ואני רוצה להגיש תביעה על נזק עקיף.", "פונים בעניין הרכב שנפגע, הגשנו את כל המסמכים.", "פונינו מהבית ואני מבקש לברר לגבי פיצוי על השכר."],
-        _ => &["אני לא מצליח להתחבר לאזור האישי, הקוד לא מגיע.", "איפה אפשר למצוא את הטופס באתר?", "רציתי לדעת מה שעות הפעילות של המשרד הקרוב.", "אני רוצה להגיש תלונה על היחס שקיבלתי."],
+        "IT" => &[
+            "שלום, הגשתי את המסמכים לפני חודש ועדיין לא קיבלתי תשובה. אשמח לעדכון.",
+            "אבקש לבדוק את הנושא בתיק שלי, מצורפים טופסי 106 לשנים האחרונות.",
+            "לא ברור לי מה עוד נדרש ממני, באתר כתוב שהבקשה בטיפול כבר שבועות.",
+            "פונה בשם מרשי, נבקש את התייחסותכם בהקדם לאור המועדים הקבועים בחוק.",
+        ],
+        "VAT" => &[
+            "העסק שלי פועל מאז השנה שעברה ואני צריך עזרה מול מע\"מ.",
+            "הדיווח התקופתי לא נקלט במערכת, ניסיתי שלוש פעמים.",
+            "בשם החברה, נבקש לבחון את החיוב שהוטל עלינו.",
+            "קיבלתי הודעה ממע\"מ ואני לא מבין על מה מדובר.",
+        ],
+        "RE" => &[
+            "מכרתי דירה וברצוני לברר את החישוב של מס השבח.",
+            "רכשנו דירה ראשונה ואנחנו לא בטוחים לגבי מדרגות מס הרכישה.",
+            "אני עורכת הדין של הקונים, נבקש את האישור לטאבו בהקדם.",
+            "הגשנו השגה על השומה לפני שלושה חודשים וטרם קיבלנו מענה.",
+        ],
+        "WH" => &[
+            "אני מעסיק עובדים ויש לי שאלה לגבי הדיווח השנתי.",
+            "לא הצלחתי להוריד את האישור מהאתר, מקבל הודעת שגיאה.",
+            "קיבלנו קנס על איחור בדיווח ואנחנו חושבים שזו טעות.",
+            "נבקש לעדכן את פרטי תיק הניכויים של העסק.",
+        ],
+        "REG" => &[
+            "אני רואה חשבון וייפוי הכוח של הלקוח לא מופיע אצלי ברשת המייצגים.",
+            "נבקש לרשום עובדת חדשה במשרד כמורשית מטעמנו.",
+            "הלקוח אישר את ייפוי הכוח אבל המערכת עדיין לא מציגה אותו.",
+            "עדכון פרטי משרד המייצג – כתובת וטלפון חדשים.",
+        ],
+        "COMP" => &[
+            "ביתנו נפגע מרסיס ואנו מבקשים לדעת מה מצב התביעה.",
+            "העסק שלי נסגר בזמן המלחמה ואני רוצה להגיש תביעה על נזק עקיף.",
+            "פונים בעניין הרכב שנפגע, הגשנו את כל המסמכים.",
+            "פונינו מהבית ואני מבקש לברר לגבי פיצוי על השכר.",
+        ],
+        _ => &[
+            "אני לא מצליח להתחבר לאזור האישי, הקוד לא מגיע.",
+            "איפה אפשר למצוא את הטופס באתר?",
+            "רציתי לדעת מה שעות הפעילות של המשרד הקרוב.",
+            "אני רוצה להגיש תלונה על היחס שקיבלתי.",
+        ],
     };
     bank.choose(rng).copied().unwrap_or_default()
 }
@@ -79,17 +187,29 @@ struct Ctx<'a> {
 }
 
 /// Creates the demo data set. Refuses to run on a database that already has customers.
-pub async fn run(db: &DatabaseConnection, opts: &SeedOptions, hooks: &dyn SeedHooks) -> Result<SeedReport, DbErr> {
+pub async fn run(
+    db: &DatabaseConnection,
+    opts: &SeedOptions,
+    hooks: &dyn SeedHooks,
+) -> Result<SeedReport, DbErr> {
     if customer::Entity::find().count(db).await? > 0 {
-        return Err(DbErr::Custom("the database already holds customers; seed-demo runs only on an empty database".into()));
+        return Err(DbErr::Custom(
+            "the database already holds customers; seed-demo runs only on an empty database".into(),
+        ));
     }
-    let mut cx = Ctx { rng: ChaCha8Rng::seed_from_u64(opts.seed), now: opts.now, hooks };
+    let mut cx = Ctx {
+        rng: ChaCha8Rng::seed_from_u64(opts.seed),
+        now: opts.now,
+        hooks,
+    };
     let offices = office::Entity::find().all(db).await?;
     let teams = team::Entity::find().all(db).await?;
     let triplets = triplet::Entity::find().all(db).await?;
     let cities = city::Entity::find().all(db).await?;
     if triplets.is_empty() || teams.is_empty() {
-        return Err(DbErr::Custom("reference data are missing; run the migrations first".into()));
+        return Err(DbErr::Custom(
+            "reference data are missing; run the migrations first".into(),
+        ));
     }
     let txn = db.begin().await?;
     let mut report = SeedReport::default();
@@ -100,7 +220,11 @@ pub async fn run(db: &DatabaseConnection, opts: &SeedOptions, hooks: &dyn SeedHo
     let mut members = Vec::new();
     let mut team_clerks: HashMap<i64, Vec<i64>> = HashMap::new();
     let mut next_user = 1i64;
-    let mut add_user = |login: String, office_id: Option<i64>, rs: &[&str], team_id: Option<i64>, rng: &mut ChaCha8Rng| {
+    let mut add_user = |login: String,
+                        office_id: Option<i64>,
+                        rs: &[&str],
+                        team_id: Option<i64>,
+                        rng: &mut ChaCha8Rng| {
         let id = next_user;
         next_user += 1;
         users.push(user::ActiveModel {
@@ -114,20 +238,50 @@ pub async fn run(db: &DatabaseConnection, opts: &SeedOptions, hooks: &dyn SeedHo
             created_at: Set(opts.now - Duration::days(400)),
         });
         for r in rs {
-            roles.push(user_role::ActiveModel { user_id: Set(id), role: Set((*r).to_string()) });
+            roles.push(user_role::ActiveModel {
+                user_id: Set(id),
+                role: Set((*r).to_string()),
+            });
         }
         if let Some(t) = team_id {
-            members.push(team_member::ActiveModel { user_id: Set(id), team_id: Set(t) });
+            members.push(team_member::ActiveModel {
+                user_id: Set(id),
+                team_id: Set(t),
+            });
         }
         id
     };
     add_user("admin".into(), None, &["ADMIN"], None, &mut cx.rng);
     add_user("auditor".into(), None, &["AUDITOR"], None, &mut cx.rng);
-    add_user("data.scientist".into(), None, &["DATA_SCIENTIST"], None, &mut cx.rng);
+    add_user(
+        "data.scientist".into(),
+        None,
+        &["DATA_SCIENTIST"],
+        None,
+        &mut cx.rng,
+    );
     for o in &offices {
-        add_user(format!("{}.manager", o.code), Some(o.id), &["OFFICE_MANAGER", "CLERK"], None, &mut cx.rng);
-        add_user(format!("{}.deputy", o.code), Some(o.id), &["DEPUTY_OFFICE_MANAGER", "CLERK"], None, &mut cx.rng);
-        add_user(format!("{}.trustee", o.code), Some(o.id), &["CRM_TRUSTEE", "CLERK"], None, &mut cx.rng);
+        add_user(
+            format!("{}.manager", o.code),
+            Some(o.id),
+            &["OFFICE_MANAGER", "CLERK"],
+            None,
+            &mut cx.rng,
+        );
+        add_user(
+            format!("{}.deputy", o.code),
+            Some(o.id),
+            &["DEPUTY_OFFICE_MANAGER", "CLERK"],
+            None,
+            &mut cx.rng,
+        );
+        add_user(
+            format!("{}.trustee", o.code),
+            Some(o.id),
+            &["CRM_TRUSTEE", "CLERK"],
+            None,
+            &mut cx.rng,
+        );
         for t in teams.iter().filter(|t| t.office_id == o.id) {
             let extra: &[&str] = if o.kind == "info_center" {
                 &["INFO_CENTER_AGENT"]
@@ -137,10 +291,25 @@ pub async fn run(db: &DatabaseConnection, opts: &SeedOptions, hooks: &dyn SeedHo
                 &[]
             };
             let base = format!("{}.{}", o.code, t.kind_code);
-            let coord: Vec<&str> = ["COORDINATOR", "CLERK"].into_iter().chain(extra.iter().copied()).collect();
+            let coord: Vec<&str> = ["COORDINATOR", "CLERK"]
+                .into_iter()
+                .chain(extra.iter().copied())
+                .collect();
             let clerk: Vec<&str> = ["CLERK"].into_iter().chain(extra.iter().copied()).collect();
-            let a = add_user(format!("{base}.coord"), Some(o.id), &coord, Some(t.id), &mut cx.rng);
-            let b = add_user(format!("{base}.1"), Some(o.id), &clerk, Some(t.id), &mut cx.rng);
+            let a = add_user(
+                format!("{base}.coord"),
+                Some(o.id),
+                &coord,
+                Some(t.id),
+                &mut cx.rng,
+            );
+            let b = add_user(
+                format!("{base}.1"),
+                Some(o.id),
+                &clerk,
+                Some(t.id),
+                &mut cx.rng,
+            );
             team_clerks.insert(t.id, vec![a, b]);
         }
     }
@@ -155,8 +324,15 @@ pub async fn run(db: &DatabaseConnection, opts: &SeedOptions, hooks: &dyn SeedHo
     for i in 0..n_customers {
         let rng = &mut cx.rng;
         let is_company = i % 10 == 9;
-        let body = if is_company { 51_000_000 + i as u32 } else { 20_000_000 + (i as u32) * 37 };
-        let city = cities.choose(rng).map(|c| c.name_he.clone()).unwrap_or_default();
+        let body = if is_company {
+            51_000_000 + i as u32
+        } else {
+            20_000_000 + (i as u32) * 37
+        };
+        let city = cities
+            .choose(rng)
+            .map(|c| c.name_he.clone())
+            .unwrap_or_default();
         let city_row = cities.iter().find(|c| c.name_he == city);
         let file_kind = rng.random_range(0..10);
         let (file_type, active, report) = match file_kind {
@@ -167,11 +343,19 @@ pub async fn run(db: &DatabaseConnection, opts: &SeedOptions, hooks: &dyn SeedHo
             _ => (None, false, false),
         };
         let last = if is_company {
-            format!("{} {}", LAST.choose(rng).copied().unwrap_or_default(), COMPANY.choose(rng).copied().unwrap_or_default())
+            format!(
+                "{} {}",
+                LAST.choose(rng).copied().unwrap_or_default(),
+                COMPANY.choose(rng).copied().unwrap_or_default()
+            )
         } else {
             LAST.choose(rng).copied().unwrap_or_default().to_string()
         };
-        let first = if is_company { String::new() } else { FIRST.choose(rng).copied().unwrap_or_default().to_string() };
+        let first = if is_company {
+            String::new()
+        } else {
+            FIRST.choose(rng).copied().unwrap_or_default().to_string()
+        };
         let dealer = is_company || rng.random_bool(0.25);
         let verified = rng.random_bool(0.8);
         customers.push(customer::Model {
@@ -184,10 +368,18 @@ pub async fn run(db: &DatabaseConnection, opts: &SeedOptions, hooks: &dyn SeedHo
             file_type: file_type.map(str::to_string),
             file_active: active,
             annual_report_required: report,
-            file_office: if active { city_row.map(|c| c.income_tax_office.clone()) } else { None },
+            file_office: if active {
+                city_row.map(|c| c.income_tax_office.clone())
+            } else {
+                None
+            },
             vat_file_number: dealer.then(|| format!("5{:08}", 1_000_000 + i)),
             vat_dealer_active: dealer,
-            vat_office: if dealer { city_row.map(|c| c.vat_office.clone()) } else { None },
+            vat_office: if dealer {
+                city_row.map(|c| c.vat_office.clone())
+            } else {
+                None
+            },
             residence_city: city.clone(),
             business_city: dealer.then(|| city.clone()),
             email: Some(format!("customer{}@example.co.il", i + 1)),
@@ -219,7 +411,10 @@ pub async fn run(db: &DatabaseConnection, opts: &SeedOptions, hooks: &dyn SeedHo
             first_name: Set(FIRST.choose(rng).copied().unwrap_or_default().into()),
             kind: Set(kind.into()),
             active_lawyer: Set(kind == "LAWYER" && i % 7 != 0),
-            firm_name: Set(Some(format!("משרד {} ושות'", LAST.choose(rng).copied().unwrap_or_default()))),
+            firm_name: Set(Some(format!(
+                "משרד {} ושות'",
+                LAST.choose(rng).copied().unwrap_or_default()
+            ))),
             email: Set(Some(format!("rep{}@firm.example.co.il", i + 1))),
             mobile: Set(Some(format!("052-{:07}", 2_000_000 + i))),
             active: Set(true),
@@ -266,10 +461,16 @@ pub async fn run(db: &DatabaseConnection, opts: &SeedOptions, hooks: &dyn SeedHo
     insert_chunks::<assessment::Entity, _>(&txn, assessments).await?;
 
     // Inquiries with history and correspondence.
-    let office_by_code: HashMap<&str, &office::Model> = offices.iter().map(|o| (o.code.as_str(), o)).collect();
-    let team_by_key: HashMap<(i64, &str), i64> = teams.iter().map(|t| ((t.office_id, t.kind_code.as_str()), t.id)).collect();
-    let selectable: Vec<&triplet::Model> = triplets.iter().filter(|t| t.customer_selectable).collect();
-    let internal: Vec<&triplet::Model> = triplets.iter().filter(|t| !t.customer_selectable).collect();
+    let office_by_code: HashMap<&str, &office::Model> =
+        offices.iter().map(|o| (o.code.as_str(), o)).collect();
+    let team_by_key: HashMap<(i64, &str), i64> = teams
+        .iter()
+        .map(|t| ((t.office_id, t.kind_code.as_str()), t.id))
+        .collect();
+    let selectable: Vec<&triplet::Model> =
+        triplets.iter().filter(|t| t.customer_selectable).collect();
+    let internal: Vec<&triplet::Model> =
+        triplets.iter().filter(|t| !t.customer_selectable).collect();
     let mut open_count: HashMap<(i64, String), u8> = HashMap::new();
     let mut inquiries = Vec::new();
     let mut history = Vec::new();
@@ -278,21 +479,51 @@ pub async fn run(db: &DatabaseConnection, opts: &SeedOptions, hooks: &dyn SeedHo
         let id = i as i64 + 1;
         let rng = &mut cx.rng;
         let cust = &customers[rng.random_range(0..customers.len())];
-        let mut channel = *["WEB", "WEB", "WEB", "WEB", "WEB", "REPRESENTATIVES_NETWORK", "REPRESENTATIVES_NETWORK", "PHONE", "PHONE", "INFO_CENTER_HAIFA", "INFO_CENTER_JERUSALEM"].choose(rng).unwrap_or(&"WEB");
+        let mut channel = *[
+            "WEB",
+            "WEB",
+            "WEB",
+            "WEB",
+            "WEB",
+            "REPRESENTATIVES_NETWORK",
+            "REPRESENTATIVES_NETWORK",
+            "PHONE",
+            "PHONE",
+            "INFO_CENTER_HAIFA",
+            "INFO_CENTER_JERUSALEM",
+        ]
+        .choose(rng)
+        .unwrap_or(&"WEB");
         let rep = rep_of.get(&cust.id).copied();
         if channel == "REPRESENTATIVES_NETWORK" && rep.is_none() {
             channel = "WEB";
         }
-        let rep = if channel == "REPRESENTATIVES_NETWORK" { rep } else { None };
+        let rep = if channel == "REPRESENTATIVES_NETWORK" {
+            rep
+        } else {
+            None
+        };
         let chosen = selectable[i % selectable.len()];
-        let trip = if i % 50 == 49 { internal[(i / 50) % internal.len()] } else { chosen };
+        let trip = if i % 50 == 49 {
+            internal[(i / 50) % internal.len()]
+        } else {
+            chosen
+        };
         let opened_at = cx.now - Duration::minutes(rng.random_range(30..525_600));
         let (office_code, kind) = cx.hooks.route(trip, cust, channel);
-        let office = office_by_code.get(office_code.as_str()).or_else(|| office_by_code.get("HQ"));
-        let Some(office) = office else { return Err(DbErr::Custom("office HQ is missing".into())) };
+        let office = office_by_code
+            .get(office_code.as_str())
+            .or_else(|| office_by_code.get("HQ"));
+        let Some(office) = office else {
+            return Err(DbErr::Custom("office HQ is missing".into()));
+        };
         let team_id = team_by_key
             .get(&(office.id, kind.as_str()))
-            .or_else(|| office_by_code.get("HQ").and_then(|hq| team_by_key.get(&(hq.id, "HQ_MAIN"))))
+            .or_else(|| {
+                office_by_code
+                    .get("HQ")
+                    .and_then(|hq| team_by_key.get(&(hq.id, "HQ_MAIN")))
+            })
             .copied()
             .ok_or_else(|| DbErr::Custom("team HQ_MAIN is missing".into()))?;
         // Final status, respecting the directive's constraints.
@@ -332,12 +563,29 @@ pub async fn run(db: &DatabaseConnection, opts: &SeedOptions, hooks: &dyn SeedHo
         let step = |t: DateTime<Utc>, rng: &mut ChaCha8Rng, now: DateTime<Utc>| {
             (t + Duration::minutes(rng.random_range(20..4_000))).min(now)
         };
-        let h = |kind: &str, at, from: Option<&str>, to: &str, assignee: Option<i64>, prev_assignee: Option<i64>, note: Option<&str>| inquiry_history::ActiveModel {
+        let h = |kind: &str,
+                 at,
+                 from: Option<&str>,
+                 to: &str,
+                 assignee: Option<i64>,
+                 prev_assignee: Option<i64>,
+                 note: Option<&str>| inquiry_history::ActiveModel {
             inquiry_id: Set(id),
             kind: Set(kind.into()),
             at: Set(at),
-            actor_kind: Set(if kind == "OPENED" { "CUSTOMER" } else if to == "CLOSED_BY_SYSTEM" { "SYSTEM" } else { "USER" }.into()),
-            actor_id: Set(if kind == "OPENED" { Some(cust.id) } else { assignee.or(clerk) }),
+            actor_kind: Set(if kind == "OPENED" {
+                "CUSTOMER"
+            } else if to == "CLOSED_BY_SYSTEM" {
+                "SYSTEM"
+            } else {
+                "USER"
+            }
+            .into()),
+            actor_id: Set(if kind == "OPENED" {
+                Some(cust.id)
+            } else {
+                assignee.or(clerk)
+            }),
             from_status: Set(from.map(str::to_string)),
             to_status: Set(to.into()),
             from_office_id: Set(from.map(|_| office.id)),
@@ -351,13 +599,24 @@ pub async fn run(db: &DatabaseConnection, opts: &SeedOptions, hooks: &dyn SeedHo
             note: Set(note.map(str::to_string)),
             ..Default::default()
         };
-        let first_status = if status == "ACTIVE_OPEN" { "ACTIVE_OPEN" } else { "OPEN_ASSIGNED_TO_TEAM" };
+        let first_status = if status == "ACTIVE_OPEN" {
+            "ACTIVE_OPEN"
+        } else {
+            "OPEN_ASSIGNED_TO_TEAM"
+        };
         history.push(h("OPENED", opened_at, None, first_status, None, None, None));
         let mut assignee = None;
         let mut last = first_status;
-        let body = format!("{} – {}", trip.detail_he, opening_text(&trip.main_code, rng));
+        let body = format!(
+            "{} – {}",
+            trip.detail_he,
+            opening_text(&trip.main_code, rng)
+        );
         let path: &[&str] = match status {
-            "ACTIVE_OPEN" | "OPEN_ASSIGNED_TO_TEAM" | "CLOSED_CANCELLED_BY_CUSTOMER" | "CLOSED_CANCELLED_BY_REPRESENTATIVE" => &[],
+            "ACTIVE_OPEN"
+            | "OPEN_ASSIGNED_TO_TEAM"
+            | "CLOSED_CANCELLED_BY_CUSTOMER"
+            | "CLOSED_CANCELLED_BY_REPRESENTATIVE" => &[],
             "IN_TREATMENT" => &["IN_TREATMENT"],
             "TRANSFER_FOR_FURTHER_TREATMENT" => &["IN_TREATMENT", "TRANSFER_FOR_FURTHER_TREATMENT"],
             "WAITING_FOR_CUSTOMER" => &["IN_TREATMENT", "WAITING_FOR_CUSTOMER"],
@@ -372,29 +631,86 @@ pub async fn run(db: &DatabaseConnection, opts: &SeedOptions, hooks: &dyn SeedHo
                 history.push(h("ASSIGNMENT", t, Some(last), s, assignee, None, None));
             } else {
                 let note = PROPOSED.choose(rng).copied();
-                history.push(h("STATUS_CHANGE", t, Some(last), s, assignee, assignee, note));
+                history.push(h(
+                    "STATUS_CHANGE",
+                    t,
+                    Some(last),
+                    s,
+                    assignee,
+                    assignee,
+                    note,
+                ));
                 if s == "WAITING_FOR_CUSTOMER" {
-                    corr.push(correspondence(id, "FROM_CLERK", None, assignee, CLERK_REPLIES[1], t, Some(t)));
+                    corr.push(correspondence(
+                        id,
+                        "FROM_CLERK",
+                        None,
+                        assignee,
+                        CLERK_REPLIES[1],
+                        t,
+                        Some(t),
+                    ));
                 }
                 if s == "INFO_FROM_CUSTOMER" {
-                    corr.push(correspondence(id, "FROM_CUSTOMER", Some(cust.id), None, "מצורפים המסמכים שביקשתם.", t, None));
+                    corr.push(correspondence(
+                        id,
+                        "FROM_CUSTOMER",
+                        Some(cust.id),
+                        None,
+                        "מצורפים המסמכים שביקשתם.",
+                        t,
+                        None,
+                    ));
                 }
             }
             last = s;
         }
         let closed_at = if status.starts_with("CLOSED") {
-            t = if status == "CLOSED_BY_SYSTEM" { t + Duration::days(92) } else { step(t, rng, cx.now) };
+            t = if status == "CLOSED_BY_SYSTEM" {
+                t + Duration::days(92)
+            } else {
+                step(t, rng, cx.now)
+            };
             let t = t.min(cx.now);
             let reason = (status == "CLOSED_WITHOUT_TREATMENT").then_some("DUPLICATE_INQUIRY");
-            let note = if status == "CLOSED_BY_SYSTEM" { Some("נסגרה אוטומטית: אין מענה מהלקוח במשך 3 חודשים") } else { reason.map(|_| "פנייה כפולה") };
-            let mut row = h("STATUS_CHANGE", t, Some(last), status, assignee, assignee, note);
+            let note = if status == "CLOSED_BY_SYSTEM" {
+                Some("נסגרה אוטומטית: אין מענה מהלקוח במשך 3 חודשים")
+            } else {
+                reason.map(|_| "פנייה כפולה")
+            };
+            let mut row = h(
+                "STATUS_CHANGE",
+                t,
+                Some(last),
+                status,
+                assignee,
+                assignee,
+                note,
+            );
             if status.starts_with("CLOSED_CANCELLED") {
-                row.actor_kind = Set(if status.ends_with("REPRESENTATIVE") { "REPRESENTATIVE" } else { "CUSTOMER" }.into());
-                row.actor_id = Set(if status.ends_with("REPRESENTATIVE") { rep } else { Some(cust.id) });
+                row.actor_kind = Set(if status.ends_with("REPRESENTATIVE") {
+                    "REPRESENTATIVE"
+                } else {
+                    "CUSTOMER"
+                }
+                .into());
+                row.actor_id = Set(if status.ends_with("REPRESENTATIVE") {
+                    rep
+                } else {
+                    Some(cust.id)
+                });
             }
             history.push(row);
             if status == "CLOSED_HANDLED" || status == "CLOSED_WITHOUT_TREATMENT" {
-                corr.push(correspondence(id, "FROM_CLERK", None, assignee, CLERK_REPLIES.choose(rng).copied().unwrap_or_default(), t, Some(t)));
+                corr.push(correspondence(
+                    id,
+                    "FROM_CLERK",
+                    None,
+                    assignee,
+                    CLERK_REPLIES.choose(rng).copied().unwrap_or_default(),
+                    t,
+                    Some(t),
+                ));
             }
             Some(t)
         } else {
@@ -403,7 +719,19 @@ pub async fn run(db: &DatabaseConnection, opts: &SeedOptions, hooks: &dyn SeedHo
         if rng.random_bool(0.3) {
             let at = step(opened_at, rng, cx.now);
             let unread = status != "CLOSED_HANDLED" && rng.random_bool(0.5);
-            corr.push(correspondence(id, if rep.is_some() { "FROM_REPRESENTATIVE" } else { "FROM_CUSTOMER" }, Some(cust.id), None, "רציתי להוסיף פרטים לפנייה, אשמח שתתייחסו.", at, (!unread).then_some(at)));
+            corr.push(correspondence(
+                id,
+                if rep.is_some() {
+                    "FROM_REPRESENTATIVE"
+                } else {
+                    "FROM_CUSTOMER"
+                },
+                Some(cust.id),
+                None,
+                "רציתי להוסיף פרטים לפנייה, אשמח שתתייחסו.",
+                at,
+                (!unread).then_some(at),
+            ));
         }
         inquiries.push(inquiry::ActiveModel {
             id: Set(id),
@@ -420,8 +748,11 @@ pub async fn run(db: &DatabaseConnection, opts: &SeedOptions, hooks: &dyn SeedHo
             opened_by_user_id: Set(None),
             assessment_number: Set(None),
             status: Set(status.into()),
-            closure_reason: Set((status == "CLOSED_WITHOUT_TREATMENT").then(|| "DUPLICATE_INQUIRY".into())),
-            proposed_solution: Set((last != first_status || closed_at.is_some()).then(|| PROPOSED[(id % 4) as usize].into())),
+            closure_reason: Set(
+                (status == "CLOSED_WITHOUT_TREATMENT").then(|| "DUPLICATE_INQUIRY".into())
+            ),
+            proposed_solution: Set((last != first_status || closed_at.is_some())
+                .then(|| PROPOSED[(id % 4) as usize].into())),
             subject: Set(trip.detail_he.clone()),
             body: Set(body),
             customer_triplet_code: Set(chosen.code.clone()),
@@ -492,7 +823,9 @@ where
     C: ConnectionTrait,
 {
     for chunk in rows.chunks(500) {
-        E::insert_many(chunk.to_vec()).exec_without_returning(db).await?;
+        E::insert_many(chunk.to_vec())
+            .exec_without_returning(db)
+            .await?;
     }
     Ok(())
 }

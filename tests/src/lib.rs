@@ -1,1 +1,165 @@
-//! Test support: spawn the real server.
+//! End-to-end test support: `TestApp::spawn()` starts the real server (the same `build_app` as
+//! `main`) on a free port over a fresh database — a new SQLite file by default, or a new
+//! PostgreSQL database when `TEST_DATABASE_URL` points at a server — with a small demo data set,
+//! and gives role clients that talk HTTP to it.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use anyhow::Context as _;
+use api::config::Config;
+use api::domain::Principal;
+use serde_json::{Value, json};
+
+static SEQ: AtomicU64 = AtomicU64::new(0);
+
+/// Demo inquiries seeded into each test database.
+pub const TEST_INQUIRIES: usize = 400;
+
+pub struct TestApp {
+    pub addr: std::net::SocketAddr,
+    pub state: api::AppState,
+    pub http: reqwest::Client,
+    pub database_url: String,
+}
+
+impl TestApp {
+    /// Spawns the server with the default small demo data set.
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// Spawns the server after letting the test adjust the configuration.
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+        match Self::try_spawn(adjust).await {
+            Ok(app) => app,
+            Err(e) => panic!("cannot start the test server: {e:#}"),
+        }
+    }
+
+    async fn try_spawn(adjust: impl FnOnce(&mut Config)) -> anyhow::Result<TestApp> {
+        let database_url = fresh_database().await?;
+        let mut config = Config::for_database(database_url.clone());
+        config.auto_seed = Some(true);
+        config.seed_inquiries = TEST_INQUIRIES;
+        config.redis_url = std::env::var("REDIS_URL").ok();
+        adjust(&mut config);
+        let app = api::build_app(config).await?;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let router = app.router;
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, router).await;
+        });
+        Ok(TestApp {
+            addr,
+            state: app.state,
+            http: reqwest::Client::new(),
+            database_url,
+        })
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// A bearer token for a demo login (staff login, national ID or smart-card id).
+    pub async fn token_for_user(&self, login: &str) -> String {
+        let p = api::service::principals::find(&self.state.db, Some(login), None).await;
+        self.mint(p)
+    }
+
+    /// A bearer token for the first demo principal holding `role` (e.g. "CLERK", "CUSTOMER").
+    pub async fn token(&self, role: &str) -> String {
+        let p = api::service::principals::find(&self.state.db, None, Some(role)).await;
+        self.mint(p)
+    }
+
+    fn mint(&self, p: anyhow::Result<Principal>) -> String {
+        let p = match p {
+            Ok(p) => p,
+            Err(e) => panic!("no such demo principal: {e:#}"),
+        };
+        match self
+            .state
+            .auth
+            .mint(&p, chrono::Utc::now().timestamp(), 3600)
+        {
+            Ok(t) => t,
+            Err(e) => panic!("cannot mint a token: {}", e.message),
+        }
+    }
+
+    /// POSTs a GraphQL request and returns (HTTP status, JSON body).
+    pub async fn post(&self, token: Option<&str>, body: Value) -> (u16, Value) {
+        let mut req = self.http.post(self.url("/graphql")).json(&body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let resp = req
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("request failed: {e}"));
+        let status = resp.status().as_u16();
+        let text = resp.text().await.unwrap_or_default();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    /// Runs a query with variables as `token`; returns the whole JSON response.
+    pub async fn gql(&self, token: &str, query: &str, variables: Value) -> Value {
+        self.post(
+            Some(token),
+            json!({ "query": query, "variables": variables }),
+        )
+        .await
+        .1
+    }
+
+    /// SQL statements executed by the server so far.
+    pub fn statements(&self) -> u64 {
+        self.state.statements.load(Ordering::SeqCst)
+    }
+}
+
+/// The `extensions.code` of the first error, if any.
+pub fn error_code(resp: &Value) -> Option<&str> {
+    resp.get("errors")?
+        .get(0)?
+        .get("extensions")?
+        .get("code")?
+        .as_str()
+}
+
+/// A fresh, empty database URL: a new SQLite file, or a new database on the PostgreSQL server
+/// named by `TEST_DATABASE_URL`.
+pub async fn fresh_database() -> anyhow::Result<String> {
+    let n = SEQ.fetch_add(1, Ordering::SeqCst);
+    let tag = format!("{}_{}_{}", std::process::id(), n, rand::random::<u32>());
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) if url.starts_with("postgres") => {
+            use sea_orm::ConnectionTrait;
+            let admin = sea_orm::Database::connect(url.clone())
+                .await
+                .context("cannot reach TEST_DATABASE_URL")?;
+            let name = format!("ita_test_{tag}");
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await?;
+            admin.close().await?;
+            let (base, _) = url
+                .rsplit_once('/')
+                .context("TEST_DATABASE_URL needs a database path")?;
+            Ok(format!("{base}/{name}"))
+        }
+        _ => {
+            let dir = std::env::temp_dir().join("ita-crm-tests");
+            std::fs::create_dir_all(&dir)?;
+            Ok(format!(
+                "sqlite://{}?mode=rwc",
+                dir.join(format!("t_{tag}.db")).display()
+            ))
+        }
+    }
+}

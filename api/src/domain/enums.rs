@@ -267,14 +267,23 @@ mod tests {
             assert_eq!(Status::from_str(s.code()).ok(), Some(s));
             assert!(!s.name_he().is_empty());
         }
-        assert_eq!(Status::TransferForFurtherTreatment.code(), "TRANSFER_FOR_FURTHER_TREATMENT");
+        assert_eq!(
+            Status::TransferForFurtherTreatment.code(),
+            "TRANSFER_FOR_FURTHER_TREATMENT"
+        );
         assert_eq!(Status::iter().filter(|s| s.is_closed()).count(), 5);
     }
 
     #[test]
     fn r7_tax_domain_is_read_from_the_main_topic() {
-        assert_eq!(TaxDomain::of_triplet_code("VAT.REPORTS.PCN874"), Some(TaxDomain::Vat));
-        assert_eq!(TaxDomain::of_triplet_code("RE.CERT.TABU"), Some(TaxDomain::RealEstate));
+        assert_eq!(
+            TaxDomain::of_triplet_code("VAT.REPORTS.PCN874"),
+            Some(TaxDomain::Vat)
+        );
+        assert_eq!(
+            TaxDomain::of_triplet_code("RE.CERT.TABU"),
+            Some(TaxDomain::RealEstate)
+        );
         assert_eq!(TaxDomain::of_triplet_code("XX.Y.Z"), None);
     }
 }

@@ -68,7 +68,7 @@ fn check_digit_ok(nine: &str) -> bool {
             if d > 9 { d - 9 } else { d }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 impl fmt::Display for NationalId {
@@ -84,8 +84,14 @@ mod tests {
     #[test]
     fn published_examples() {
         assert!(NationalId::parse("123456782").is_ok());
-        assert_eq!(NationalId::parse("123456789"), Err(NationalIdError::CheckDigit));
-        assert_eq!(NationalId::parse("000000018").map(|i| i.0), Ok("000000018".to_string()));
+        assert_eq!(
+            NationalId::parse("123456789"),
+            Err(NationalIdError::CheckDigit)
+        );
+        assert_eq!(
+            NationalId::parse("000000018").map(|i| i.0),
+            Ok("000000018".to_string())
+        );
     }
 
     #[test]
@@ -96,7 +102,11 @@ mod tests {
     #[test]
     fn rejects_bad_format() {
         for bad in ["", "12a", "1234567890", "-1", "12 34"] {
-            assert_eq!(NationalId::parse(bad), Err(NationalIdError::Format), "{bad}");
+            assert_eq!(
+                NationalId::parse(bad),
+                Err(NationalIdError::Format),
+                "{bad}"
+            );
         }
     }
 

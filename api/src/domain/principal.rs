@@ -71,8 +71,15 @@ mod tests {
 
     #[test]
     fn subjects_round_trip() {
-        for kind in [PrincipalKind::Staff(3), PrincipalKind::Customer(4), PrincipalKind::Representative(5)] {
-            let p = Principal { kind, roles: vec![] };
+        for kind in [
+            PrincipalKind::Staff(3),
+            PrincipalKind::Customer(4),
+            PrincipalKind::Representative(5),
+        ] {
+            let p = Principal {
+                kind,
+                roles: vec![],
+            };
             assert_eq!(Principal::parse_subject(&p.subject()), Some(kind));
         }
         assert_eq!(Principal::parse_subject("admin"), None);

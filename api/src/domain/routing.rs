@@ -77,7 +77,11 @@ pub struct Route {
 
 impl Route {
     fn to(office: &str, team_kind: &str) -> Self {
-        Self { office: office.to_string(), team_kind: team_kind.to_string(), fallback_reason: None }
+        Self {
+            office: office.to_string(),
+            team_kind: team_kind.to_string(),
+            fallback_reason: None,
+        }
     }
 
     /// The HQ main team (צוות ראשי – מנהלת פניות מע"מ ומס הכנסה) with the reason.
@@ -124,10 +128,18 @@ pub fn route(triplet: TripletRouting<'_>, customer: &CustomerFile, channel: Chan
             .vat_dealer_active
             .then(|| customer.vat_office.clone())
             .flatten()
-            .or_else(|| customer.business.as_ref().or(residence).map(|c| c.vat_office.clone())),
-        RoutingKind::VatNewDealer => {
-            customer.business.as_ref().or(residence).map(|c| c.vat_office.clone())
-        }
+            .or_else(|| {
+                customer
+                    .business
+                    .as_ref()
+                    .or(residence)
+                    .map(|c| c.vat_office.clone())
+            }),
+        RoutingKind::VatNewDealer => customer
+            .business
+            .as_ref()
+            .or(residence)
+            .map(|c| c.vat_office.clone()),
         // R51: real estate goes first to the national unit, or to the Haifa information centre
         // when it took the inquiry.
         RoutingKind::RealEstateNational => {
@@ -186,24 +198,40 @@ mod tests {
     }
 
     fn t(routing: RoutingKind, team: &str) -> TripletRouting<'_> {
-        TripletRouting { routing, default_team_kind: team }
+        TripletRouting {
+            routing,
+            default_team_kind: team,
+        }
     }
 
     #[test]
     fn r47_active_reporting_file_goes_to_its_office() {
-        let r = route(t(RoutingKind::FileOffice, "IT_ASSESS"), &reporting_customer(), Channel::Web);
+        let r = route(
+            t(RoutingKind::FileOffice, "IT_ASSESS"),
+            &reporting_customer(),
+            Channel::Web,
+        );
         assert_eq!(r, Route::to("IT_TA4", "IT_ASSESS"));
     }
 
     #[test]
     fn r47_file_types_91_10_95_go_by_residence() {
         for ft in NON_REPORTING_FILE_TYPES {
-            let c = CustomerFile { file_type: Some(ft.into()), ..reporting_customer() };
+            let c = CustomerFile {
+                file_type: Some(ft.into()),
+                ..reporting_customer()
+            };
             let r = route(t(RoutingKind::FileOffice, "IT_SALARIED"), &c, Channel::Web);
             assert_eq!(r.office, "IT_HOLON", "file type {ft}");
         }
-        let no_file = CustomerFile { file_active: false, ..reporting_customer() };
-        assert_eq!(route(t(RoutingKind::FileOffice, "X"), &no_file, Channel::Web).office, "IT_HOLON");
+        let no_file = CustomerFile {
+            file_active: false,
+            ..reporting_customer()
+        };
+        assert_eq!(
+            route(t(RoutingKind::FileOffice, "X"), &no_file, Channel::Web).office,
+            "IT_HOLON"
+        );
     }
 
     #[test]
@@ -216,18 +244,29 @@ mod tests {
             "MSHM_UMM_EL_FAHM",
             "MSHM_BEIT_SHEMESH",
         ] {
-            let c = CustomerFile { residence: Some(city("IT_X", "VAT_X", Some(mshm))), ..reporting_customer() };
+            let c = CustomerFile {
+                residence: Some(city("IT_X", "VAT_X", Some(mshm))),
+                ..reporting_customer()
+            };
             let r = route(t(RoutingKind::MshmRegional, "IT_UNIT17"), &c, Channel::Web);
             assert_eq!(r, Route::to(mshm, "IT_UNIT17"));
         }
         // No MSHM serves the city: the file-office rule.
-        let r = route(t(RoutingKind::MshmRegional, "IT_UNIT17"), &reporting_customer(), Channel::Web);
+        let r = route(
+            t(RoutingKind::MshmRegional, "IT_UNIT17"),
+            &reporting_customer(),
+            Channel::Web,
+        );
         assert_eq!(r.office, "IT_TA4");
     }
 
     #[test]
     fn r49_bookkeeping_audit_goes_to_nsa() {
-        let r = route(t(RoutingKind::Nsa, "NSA_HEARING"), &reporting_customer(), Channel::Web);
+        let r = route(
+            t(RoutingKind::Nsa, "NSA_HEARING"),
+            &reporting_customer(),
+            Channel::Web,
+        );
         assert_eq!(r, Route::to("NSA", "NSA_HEARING"));
     }
 
@@ -237,30 +276,70 @@ mod tests {
         c.vat_dealer_active = true;
         c.vat_office = Some("VAT_PT".into());
         c.business = Some(city("IT_HAIFA", "VAT_HAIFA", None));
-        assert_eq!(route(t(RoutingKind::VatDealerOffice, "VAT_REPORTS"), &c, Channel::Web).office, "VAT_PT");
-        assert_eq!(route(t(RoutingKind::VatNewDealer, "VAT_DEALER"), &c, Channel::Web).office, "VAT_HAIFA");
+        assert_eq!(
+            route(
+                t(RoutingKind::VatDealerOffice, "VAT_REPORTS"),
+                &c,
+                Channel::Web
+            )
+            .office,
+            "VAT_PT"
+        );
+        assert_eq!(
+            route(t(RoutingKind::VatNewDealer, "VAT_DEALER"), &c, Channel::Web).office,
+            "VAT_HAIFA"
+        );
         c.vat_dealer_active = false;
-        assert_eq!(route(t(RoutingKind::VatDealerOffice, "VAT_REPORTS"), &c, Channel::Web).office, "VAT_HAIFA");
+        assert_eq!(
+            route(
+                t(RoutingKind::VatDealerOffice, "VAT_REPORTS"),
+                &c,
+                Channel::Web
+            )
+            .office,
+            "VAT_HAIFA"
+        );
         c.business = None;
-        assert_eq!(route(t(RoutingKind::VatNewDealer, "VAT_DEALER"), &c, Channel::Web).office, "VAT_TA");
+        assert_eq!(
+            route(t(RoutingKind::VatNewDealer, "VAT_DEALER"), &c, Channel::Web).office,
+            "VAT_TA"
+        );
     }
 
     #[test]
     fn r51_real_estate_first_to_the_national_unit_or_haifa_info_centre() {
         let c = reporting_customer();
-        let r = route(t(RoutingKind::RealEstateNational, "RE_CERTS"), &c, Channel::RepresentativesNetwork);
+        let r = route(
+            t(RoutingKind::RealEstateNational, "RE_CERTS"),
+            &c,
+            Channel::RepresentativesNetwork,
+        );
         assert_eq!(r, Route::to("RE_NATIONAL", "RE_CERTS"));
-        let r = route(t(RoutingKind::RealEstateNational, "RE_CERTS"), &c, Channel::InfoCenterHaifa);
+        let r = route(
+            t(RoutingKind::RealEstateNational, "RE_CERTS"),
+            &c,
+            Channel::InfoCenterHaifa,
+        );
         assert_eq!(r, Route::to("INFO_HAIFA", "RE_INFO_HAIFA"));
     }
 
     #[test]
     fn r52_hq_triplets_and_unplaceable_inquiries_go_to_hq() {
         let c = reporting_customer();
-        assert_eq!(route(t(RoutingKind::HqMainTeam, "HQ_PROVIDENT"), &c, Channel::Web), Route::to("HQ", "HQ_PROVIDENT"));
-        assert_eq!(route(t(RoutingKind::HqMainTeam, "INFO_DIGITAL"), &c, Channel::Web).office, "INFO_JLM");
+        assert_eq!(
+            route(t(RoutingKind::HqMainTeam, "HQ_PROVIDENT"), &c, Channel::Web),
+            Route::to("HQ", "HQ_PROVIDENT")
+        );
+        assert_eq!(
+            route(t(RoutingKind::HqMainTeam, "INFO_DIGITAL"), &c, Channel::Web).office,
+            "INFO_JLM"
+        );
         let homeless = CustomerFile::default();
-        let r = route(t(RoutingKind::ResidenceOffice, "IT_RENTAL"), &homeless, Channel::Web);
+        let r = route(
+            t(RoutingKind::ResidenceOffice, "IT_RENTAL"),
+            &homeless,
+            Channel::Web,
+        );
         assert_eq!((r.office.as_str(), r.team_kind.as_str()), ("HQ", "HQ_MAIN"));
         assert!(r.fallback_reason.is_some());
     }
@@ -268,7 +347,18 @@ mod tests {
     #[test]
     fn r47_national_units() {
         let c = reporting_customer();
-        assert_eq!(route(t(RoutingKind::RegistryUnit, "REG_POA"), &c, Channel::Web).office, "REG_UNIT");
-        assert_eq!(route(t(RoutingKind::CompensationFund, "COMP_EVAC"), &c, Channel::Web).office, "COMP_FUND");
+        assert_eq!(
+            route(t(RoutingKind::RegistryUnit, "REG_POA"), &c, Channel::Web).office,
+            "REG_UNIT"
+        );
+        assert_eq!(
+            route(
+                t(RoutingKind::CompensationFund, "COMP_EVAC"),
+                &c,
+                Channel::Web
+            )
+            .office,
+            "COMP_FUND"
+        );
     }
 }

@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
-use async_graphql::Context;
 use crate::store::Db as DatabaseConnection;
+use async_graphql::Context;
 
 use super::errors::{ApiError, GqlResult};
 use super::ids::IdCodec;
@@ -37,7 +37,11 @@ pub trait CtxExt {
     /// Staff only; anyone else gets FORBIDDEN.
     fn require_staff(&self) -> GqlResult<&Principal> {
         let p = self.principal()?;
-        if p.is_staff() { Ok(p) } else { Err(ApiError::forbidden("this field is available to ITA staff only").into()) }
+        if p.is_staff() {
+            Ok(p)
+        } else {
+            Err(ApiError::forbidden("this field is available to ITA staff only").into())
+        }
     }
 }
 

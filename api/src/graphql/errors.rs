@@ -36,7 +36,10 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into() }
+        Self {
+            code,
+            message: message.into(),
+        }
     }
     pub fn not_found(what: &str) -> Self {
         Self::new(ErrorCode::NotFound, format!("{what} not found"))
@@ -53,7 +56,10 @@ impl ApiError {
     /// An internal failure: the cause is logged, the client sees only the code.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(%cause, "internal error");
-        Self::new(ErrorCode::Internal, "internal error; the incident was logged")
+        Self::new(
+            ErrorCode::Internal,
+            "internal error; the incident was logged",
+        )
     }
 }
 
@@ -76,7 +82,10 @@ pub type GqlResult<T> = Result<T, async_graphql::Error>;
 /// input coercion) come from async-graphql without one.
 pub fn ensure_codes(resp: &mut async_graphql::Response) {
     for err in &mut resp.errors {
-        let has_code = err.extensions.as_ref().is_some_and(|e| e.get("code").is_some());
+        let has_code = err
+            .extensions
+            .as_ref()
+            .is_some_and(|e| e.get("code").is_some());
         if has_code {
             continue;
         }
@@ -90,9 +99,16 @@ fn classify(message: &str) -> ErrorCode {
     let m = message.to_ascii_lowercase();
     if m.contains("too complex") || m.contains("too deep") || m.contains("too many") {
         ErrorCode::QueryTooComplex
-    } else if m.starts_with(" -->") || m.contains("parse") || m.contains("expected ") || m.contains("unexpected") {
+    } else if m.starts_with(" -->")
+        || m.contains("parse")
+        || m.contains("expected ")
+        || m.contains("unexpected")
+    {
         ErrorCode::GraphqlParseFailed
-    } else if m.contains("invalid value for argument") || m.contains("failed to parse") || m.contains("invalid value") {
+    } else if m.contains("invalid value for argument")
+        || m.contains("failed to parse")
+        || m.contains("invalid value")
+    {
         ErrorCode::Validation
     } else {
         ErrorCode::GraphqlValidationFailed

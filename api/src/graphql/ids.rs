@@ -121,7 +121,10 @@ impl IdCodec {
     pub fn decode_int(&self, id: &str, ty: NodeType) -> Result<i64, ApiError> {
         match self.decode(id)? {
             (t, NodeKey::Int(k)) if t == ty => Ok(k),
-            _ => Err(ApiError::new(ErrorCode::NotFound, format!("no {} has this ID", ty.as_ref()))),
+            _ => Err(ApiError::new(
+                ErrorCode::NotFound,
+                format!("no {} has this ID", ty.as_ref()),
+            )),
         }
     }
 
@@ -149,7 +152,10 @@ impl IdCodec {
 
 /// The global ID of an object, for `id` resolvers (which cannot fail: the codec is schema data).
 pub fn node_id(ctx: &async_graphql::Context<'_>, ty: NodeType, key: &NodeKey) -> async_graphql::ID {
-    let id = ctx.data::<super::context::Shared>().map(|s| s.ids.encode(ty, key)).unwrap_or_default();
+    let id = ctx
+        .data::<super::context::Shared>()
+        .map(|s| s.ids.encode(ty, key))
+        .unwrap_or_default();
     async_graphql::ID(id)
 }
 
@@ -168,9 +174,19 @@ mod tests {
         let b = c.encode(NodeType::Inquiry, &NodeKey::Int(2));
         assert_ne!(a[..8], b[..8]);
         assert_eq!(c.decode(&a).unwrap(), (NodeType::Inquiry, NodeKey::Int(1)));
-        let t = c.encode(NodeType::Triplet, &NodeKey::Code("IT.REFUND.FORM135".into()));
-        assert_eq!(c.decode(&t).unwrap().1, NodeKey::Code("IT.REFUND.FORM135".into()));
-        assert_eq!(c.encode(NodeType::Inquiry, &NodeKey::Int(1)), a, "deterministic");
+        let t = c.encode(
+            NodeType::Triplet,
+            &NodeKey::Code("IT.REFUND.FORM135".into()),
+        );
+        assert_eq!(
+            c.decode(&t).unwrap().1,
+            NodeKey::Code("IT.REFUND.FORM135".into())
+        );
+        assert_eq!(
+            c.encode(NodeType::Inquiry, &NodeKey::Int(1)),
+            a,
+            "deterministic"
+        );
     }
 
     #[test]
@@ -194,7 +210,11 @@ mod tests {
         let c = IdCodec::new("secret");
         let cur = c.sign_cursor(r#"{"v":1}"#);
         assert_eq!(c.verify_cursor(&cur).unwrap(), r#"{"v":1}"#);
-        let forged = format!("{}.{}", B64.encode(r#"{"v":2}"#), cur.split_once('.').unwrap().1);
+        let forged = format!(
+            "{}.{}",
+            B64.encode(r#"{"v":2}"#),
+            cur.split_once('.').unwrap().1
+        );
         assert!(c.verify_cursor(&forged).is_err());
     }
 }

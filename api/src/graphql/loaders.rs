@@ -3,9 +3,9 @@
 
 use std::collections::HashMap;
 
+use crate::store::Db as DatabaseConnection;
 use async_graphql::dataloader::{DataLoader, Loader};
 use entity::{correspondence, customer, inquiry_history, representative, user};
-use crate::store::Db as DatabaseConnection;
 
 use super::errors::ApiError;
 use crate::store;
@@ -67,7 +67,10 @@ impl Loader<i64> for UnreadLoader {
 impl Loader<LastHistory> for HistoryLoader {
     type Value = Vec<inquiry_history::Model>;
     type Error = ApiError;
-    async fn load(&self, keys: &[LastHistory]) -> Result<HashMap<LastHistory, Self::Value>, Self::Error> {
+    async fn load(
+        &self,
+        keys: &[LastHistory],
+    ) -> Result<HashMap<LastHistory, Self::Value>, Self::Error> {
         // Keys of one request nearly always share N; group by N to keep one statement per N.
         let mut by_n: HashMap<u32, Vec<i64>> = HashMap::new();
         for k in keys {
@@ -77,7 +80,10 @@ impl Loader<LastHistory> for HistoryLoader {
         for (n, ids) in by_n {
             let mut rows = store::inquiries::last_history(&self.0, &ids, n).await?;
             for id in ids {
-                out.insert(LastHistory { inquiry_id: id, n }, rows.remove(&id).unwrap_or_default());
+                out.insert(
+                    LastHistory { inquiry_id: id, n },
+                    rows.remove(&id).unwrap_or_default(),
+                );
             }
         }
         Ok(out)

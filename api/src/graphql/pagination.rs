@@ -27,8 +27,16 @@ impl<P: DeserializeOwned> PageArgs<P> {
         before: Option<String>,
     ) -> Result<Self, ApiError> {
         let (size, cursor, backward) = match (first, last) {
-            (Some(_), Some(_)) => return Err(ApiError::validation("pass either `first` or `last`, not both")),
-            (None, None) => return Err(ApiError::validation("`first` or `last` is required (1-100)")),
+            (Some(_), Some(_)) => {
+                return Err(ApiError::validation(
+                    "pass either `first` or `last`, not both",
+                ));
+            }
+            (None, None) => {
+                return Err(ApiError::validation(
+                    "`first` or `last` is required (1-100)",
+                ));
+            }
             (Some(n), None) => {
                 if before.is_some() {
                     return Err(ApiError::validation("`before` goes with `last`"));
@@ -43,16 +51,25 @@ impl<P: DeserializeOwned> PageArgs<P> {
             }
         };
         if !(1..=MAX_PAGE).contains(&size) {
-            return Err(ApiError::validation(format!("page size must be between 1 and {MAX_PAGE}, got {size}")));
+            return Err(ApiError::validation(format!(
+                "page size must be between 1 and {MAX_PAGE}, got {size}"
+            )));
         }
         let cursor = match cursor {
             Some(c) => {
                 let json = ids.verify_cursor(&c)?;
-                Some(serde_json::from_str(&json).map_err(|_| ApiError::validation("invalid cursor"))?)
+                Some(
+                    serde_json::from_str(&json)
+                        .map_err(|_| ApiError::validation("invalid cursor"))?,
+                )
             }
             None => None,
         };
-        Ok(Self { limit: size as u64, cursor, backward })
+        Ok(Self {
+            limit: size as u64,
+            cursor,
+            backward,
+        })
     }
 }
 
@@ -64,5 +81,9 @@ pub fn cursor_of<P: Serialize>(ids: &IdCodec, pos: &P) -> Result<String, ApiErro
 
 /// `(hasPreviousPage, hasNextPage)` for a page fetched with LIMIT n+1.
 pub fn page_flags(backward: bool, had_cursor: bool, more: bool) -> (bool, bool) {
-    if backward { (more, had_cursor) } else { (had_cursor, more) }
+    if backward {
+        (more, had_cursor)
+    } else {
+        (had_cursor, more)
+    }
 }

@@ -8,7 +8,9 @@ use super::ids::{NodeKey, NodeType};
 use super::pagination::{PageArgs, page_flags};
 use super::types::Node;
 use super::types::enums::Role;
-use super::types::inquiry::{Inquiry, InquiryFilterInput, InquiryOrder, TotalCount, inquiry_connection};
+use super::types::inquiry::{
+    Inquiry, InquiryFilterInput, InquiryOrder, TotalCount, inquiry_connection,
+};
 use super::types::people::{Customer, Representative, User};
 use super::types::reference::{Office, Team, Topic, Triplet};
 use crate::domain::principal::PrincipalKind;
@@ -30,6 +32,7 @@ pub struct Viewer {
 const MAX_NODES: usize = 100;
 
 #[Object]
+#[allow(clippy::too_many_arguments)]
 impl QueryRoot {
     /// Who is asking.
     async fn me(&self, ctx: &Context<'_>) -> GqlResult<Viewer> {
@@ -56,7 +59,12 @@ impl QueryRoot {
                 roles,
                 user: None,
                 customer: None,
-                representative: req.loaders.representatives.load_one(id).await?.map(Representative),
+                representative: req
+                    .loaders
+                    .representatives
+                    .load_one(id)
+                    .await?
+                    .map(Representative),
             },
         })
     }
@@ -64,7 +72,9 @@ impl QueryRoot {
     /// Fetches any object by its global ID, with the same authorisation as the typed fields.
     /// An ID outside the viewer's scope is NOT_FOUND.
     async fn node(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Node> {
-        resolve_node(ctx, &id).await?.ok_or_else(|| ApiError::not_found("object").into())
+        resolve_node(ctx, &id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("object").into())
     }
 
     /// Fetches up to 100 objects by global ID; unknown or out-of-scope IDs resolve to null.
@@ -82,14 +92,19 @@ impl QueryRoot {
     /// An inquiry by global ID.
     async fn inquiry(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Inquiry> {
         let key = ctx.shared()?.ids.decode_int(&id, NodeType::Inquiry)?;
-        find_inquiry(ctx, key).await?.ok_or_else(|| ApiError::not_found("inquiry").into())
+        find_inquiry(ctx, key)
+            .await?
+            .ok_or_else(|| ApiError::not_found("inquiry").into())
     }
 
     /// An inquiry by its human number.
     async fn inquiry_by_number(&self, ctx: &Context<'_>, number: i64) -> GqlResult<Inquiry> {
         let s = ctx.shared()?;
-        let row = store::inquiries::find_by_number(&s.db, &ctx.scope()?, number).await.map_err(ApiError::from)?;
-        row.map(Inquiry).ok_or_else(|| ApiError::not_found("inquiry").into())
+        let row = store::inquiries::find_by_number(&s.db, &ctx.scope()?, number)
+            .await
+            .map_err(ApiError::from)?;
+        row.map(Inquiry)
+            .ok_or_else(|| ApiError::not_found("inquiry").into())
     }
 
     /// Inquiries the viewer may read, filtered and ordered, keyset-paginated.
@@ -105,13 +120,24 @@ impl QueryRoot {
         before: Option<String>,
     ) -> GqlResult<Connection<String, Inquiry, TotalCount>> {
         let f = filter.unwrap_or_default().into_store(ctx)?;
-        inquiry_connection(ctx, f, order_by.unwrap_or_default(), first, after, last, before).await
+        inquiry_connection(
+            ctx,
+            f,
+            order_by.unwrap_or_default(),
+            first,
+            after,
+            last,
+            before,
+        )
+        .await
     }
 
     /// A customer by global ID (R1: with all of the customer's inquiries).
     async fn customer(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Customer> {
         let key = ctx.shared()?.ids.decode_int(&id, NodeType::Customer)?;
-        find_customer(ctx, key).await?.ok_or_else(|| ApiError::not_found("customer").into())
+        find_customer(ctx, key)
+            .await?
+            .ok_or_else(|| ApiError::not_found("customer").into())
     }
 
     /// Customers (staff only), optionally searched by national ID (leading zeros optional),
@@ -131,14 +157,16 @@ impl QueryRoot {
         let s = ctx.shared()?;
         let page: PageArgs<i64> = PageArgs::parse(&s.ids, first, after, None, None)?;
         let had = page.cursor.is_some();
-        let (rows, more) = store::people::list_customers(&s.db, search.as_deref(), page.cursor, page.limit)
-            .await
-            .map_err(ApiError::from)?;
+        let (rows, more) =
+            store::people::list_customers(&s.db, search.as_deref(), page.cursor, page.limit)
+                .await
+                .map_err(ApiError::from)?;
         let (prev, next) = page_flags(false, had, more);
         let mut conn = Connection::new(prev, next);
         for c in rows {
             let cursor = super::pagination::cursor_of(&s.ids, &c.id)?;
-            conn.edges.push(async_graphql::connection::Edge::new(cursor, Customer(c)));
+            conn.edges
+                .push(async_graphql::connection::Edge::new(cursor, Customer(c)));
         }
         Ok(conn)
     }
@@ -146,17 +174,34 @@ impl QueryRoot {
     /// The topic tree: main topics with their secondary topics and triplets (§4.1).
     async fn topic_tree(&self, ctx: &Context<'_>) -> GqlResult<Vec<Topic>> {
         ctx.principal()?;
-        Ok(ctx.shared()?.reference.topics.iter().filter(|t| t.level == 1).cloned().map(Topic).collect())
+        Ok(ctx
+            .shared()?
+            .reference
+            .topics
+            .iter()
+            .filter(|t| t.level == 1)
+            .cloned()
+            .map(Topic)
+            .collect())
     }
 
     /// A triplet by code, e.g. `IT.REFUND.FORM135`.
     async fn triplet(&self, ctx: &Context<'_>, code: String) -> GqlResult<Triplet> {
         ctx.principal()?;
-        ctx.shared()?.reference.triplet(&code).cloned().map(Triplet).ok_or_else(|| ApiError::not_found("triplet").into())
+        ctx.shared()?
+            .reference
+            .triplet(&code)
+            .cloned()
+            .map(Triplet)
+            .ok_or_else(|| ApiError::not_found("triplet").into())
     }
 
     /// All triplets; `selectableOnly` keeps those a customer may choose.
-    async fn triplets(&self, ctx: &Context<'_>, #[graphql(default = false)] selectable_only: bool) -> GqlResult<Vec<Triplet>> {
+    async fn triplets(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = false)] selectable_only: bool,
+    ) -> GqlResult<Vec<Triplet>> {
         ctx.principal()?;
         Ok(ctx
             .shared()?
@@ -173,28 +218,55 @@ impl QueryRoot {
     async fn teams(&self, ctx: &Context<'_>, office_id: Option<ID>) -> GqlResult<Vec<Team>> {
         ctx.require_staff()?;
         let s = ctx.shared()?;
-        let office = office_id.map(|id| s.ids.decode_int(&id, NodeType::Office)).transpose()?;
-        Ok(s.reference.teams.iter().filter(|t| office.is_none_or(|o| t.office_id == o)).cloned().map(Team).collect())
+        let office = office_id
+            .map(|id| s.ids.decode_int(&id, NodeType::Office))
+            .transpose()?;
+        Ok(s.reference
+            .teams
+            .iter()
+            .filter(|t| office.is_none_or(|o| t.office_id == o))
+            .cloned()
+            .map(Team)
+            .collect())
     }
 
     /// All offices.
     async fn offices(&self, ctx: &Context<'_>) -> GqlResult<Vec<Office>> {
         ctx.principal()?;
-        Ok(ctx.shared()?.reference.offices.iter().cloned().map(Office).collect())
+        Ok(ctx
+            .shared()?
+            .reference
+            .offices
+            .iter()
+            .cloned()
+            .map(Office)
+            .collect())
     }
 }
 
 async fn find_inquiry(ctx: &Context<'_>, key: i64) -> GqlResult<Option<Inquiry>> {
     let s = ctx.shared()?;
-    Ok(store::inquiries::find(&s.db, &ctx.scope()?, key).await.map_err(ApiError::from)?.map(Inquiry))
+    Ok(store::inquiries::find(&s.db, &ctx.scope()?, key)
+        .await
+        .map_err(ApiError::from)?
+        .map(Inquiry))
 }
 
 async fn find_customer(ctx: &Context<'_>, key: i64) -> GqlResult<Option<Customer>> {
     let s = ctx.shared()?;
-    if !store::people::customer_visible(&s.db, &ctx.scope()?, key).await.map_err(ApiError::from)? {
+    if !store::people::customer_visible(&s.db, &ctx.scope()?, key)
+        .await
+        .map_err(ApiError::from)?
+    {
         return Ok(None);
     }
-    Ok(ctx.req()?.loaders.customers.load_one(key).await?.map(Customer))
+    Ok(ctx
+        .req()?
+        .loaders
+        .customers
+        .load_one(key)
+        .await?
+        .map(Customer))
 }
 
 /// Resolves a node through the same scope checks as the typed entry points.
@@ -219,32 +291,66 @@ async fn resolve_node(ctx: &Context<'_>, id: &ID) -> GqlResult<Option<Node>> {
             if !visible {
                 return Ok(None);
             }
-            ctx.req()?.loaders.representatives.load_one(k).await?.map(|r| Node::Representative(Representative(r)))
+            ctx.req()?
+                .loaders
+                .representatives
+                .load_one(k)
+                .await?
+                .map(|r| Node::Representative(Representative(r)))
         }
         NodeType::User => {
             if !p.is_staff() {
                 return Ok(None);
             }
-            ctx.req()?.loaders.users.load_one(int(&key)?).await?.map(|u| Node::User(User(u)))
+            ctx.req()?
+                .loaders
+                .users
+                .load_one(int(&key)?)
+                .await?
+                .map(|u| Node::User(User(u)))
         }
-        NodeType::Team => s.reference.team(int(&key)?).cloned().map(|t| Node::Team(Team(t))),
-        NodeType::Office => s.reference.office(int(&key)?).cloned().map(|o| Node::Office(Office(o))),
-        NodeType::Triplet => s.reference.triplet(&code(&key)?).cloned().map(|t| Node::Triplet(Triplet(t))),
-        NodeType::Topic => s.reference.topic(&code(&key)?).cloned().map(|t| Node::Topic(Topic(t))),
+        NodeType::Team => s
+            .reference
+            .team(int(&key)?)
+            .cloned()
+            .map(|t| Node::Team(Team(t))),
+        NodeType::Office => s
+            .reference
+            .office(int(&key)?)
+            .cloned()
+            .map(|o| Node::Office(Office(o))),
+        NodeType::Triplet => s
+            .reference
+            .triplet(&code(&key)?)
+            .cloned()
+            .map(|t| Node::Triplet(Triplet(t))),
+        NodeType::Topic => s
+            .reference
+            .topic(&code(&key)?)
+            .cloned()
+            .map(|t| Node::Topic(Topic(t))),
         NodeType::HistoryEntry => {
             if !p.is_staff() {
                 return Ok(None);
             }
-            let row = store::inquiries::history_entry(&s.db, int(&key)?).await.map_err(ApiError::from)?;
+            let row = store::inquiries::history_entry(&s.db, int(&key)?)
+                .await
+                .map_err(ApiError::from)?;
             match row {
-                Some(h) if find_inquiry(ctx, h.inquiry_id).await?.is_some() => Some(Node::HistoryEntry(super::types::inquiry::HistoryEntry(h))),
+                Some(h) if find_inquiry(ctx, h.inquiry_id).await?.is_some() => {
+                    Some(Node::HistoryEntry(super::types::inquiry::HistoryEntry(h)))
+                }
                 _ => None,
             }
         }
         NodeType::Correspondence => {
-            let row = store::inquiries::correspondence(&s.db, int(&key)?).await.map_err(ApiError::from)?;
+            let row = store::inquiries::correspondence(&s.db, int(&key)?)
+                .await
+                .map_err(ApiError::from)?;
             match row {
-                Some(c) if find_inquiry(ctx, c.inquiry_id).await?.is_some() => Some(Node::Correspondence(super::types::inquiry::Correspondence(c))),
+                Some(c) if find_inquiry(ctx, c.inquiry_id).await?.is_some() => Some(
+                    Node::Correspondence(super::types::inquiry::Correspondence(c)),
+                ),
                 _ => None,
             }
         }

@@ -1,4 +1,5 @@
 //! Use cases: one transaction each, combining domain rules, storage, audit and events.
 
+pub mod principals;
 pub mod routing;
 pub mod seed;

@@ -27,14 +27,32 @@ pub fn customer_file(reference: &Reference, c: &customer::Model) -> CustomerFile
         vat_dealer_active: c.vat_dealer_active,
         vat_office: c.vat_office.clone(),
         residence: city_offices(reference, &c.residence_city),
-        business: c.business_city.as_deref().and_then(|b| city_offices(reference, b)),
+        business: c
+            .business_city
+            .as_deref()
+            .and_then(|b| city_offices(reference, b)),
     }
 }
 
 /// Routes an inquiry on `triplet` for `customer` arriving through `channel`.
-pub fn route(reference: &Reference, t: &triplet::Model, c: &customer::Model, channel: Channel) -> Route {
+pub fn route(
+    reference: &Reference,
+    t: &triplet::Model,
+    c: &customer::Model,
+    channel: Channel,
+) -> Route {
     let Ok(kind) = RoutingKind::from_str(&t.routing.to_ascii_uppercase()) else {
-        return Route::hq_main(format!("unknown routing rule {:?} on triplet {}", t.routing, t.code));
+        return Route::hq_main(format!(
+            "unknown routing rule {:?} on triplet {}",
+            t.routing, t.code
+        ));
     };
-    routing::route(TripletRouting { routing: kind, default_team_kind: &t.default_team_kind }, &customer_file(reference, c), channel)
+    routing::route(
+        TripletRouting {
+            routing: kind,
+            default_team_kind: &t.default_team_kind,
+        },
+        &customer_file(reference, c),
+        channel,
+    )
 }

@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use entity::{correspondence, inquiry, inquiry_history, power_of_attorney};
 use sea_orm::sea_query::Query;
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Select, Statement,
+    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, FromQueryResult,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Statement,
 };
 use serde::{Deserialize, Serialize};
 
@@ -60,7 +60,13 @@ impl KeysetPos {
             SortField::UpdatedAt => (Some(row.updated_at), None),
             SortField::Number => (None, Some(row.number)),
         };
-        Self { field, dir, time, int, id: row.id }
+        Self {
+            field,
+            dir,
+            time,
+            int,
+            id: row.id,
+        }
     }
 }
 
@@ -86,16 +92,18 @@ pub fn scoped(select: Select<inquiry::Entity>, scope: &ReadScope) -> Select<inqu
         ReadScope::All => select,
         ReadScope::Customer(id) => select.filter(inquiry::Column::CustomerId.eq(*id)),
         ReadScope::Representative(rep) => select.filter(
-            Condition::any().add(inquiry::Column::RepresentativeId.eq(*rep)).add(
-                inquiry::Column::CustomerId.in_subquery(
-                    Query::select()
-                        .column(power_of_attorney::Column::CustomerId)
-                        .from(power_of_attorney::Entity)
-                        .and_where(power_of_attorney::Column::RepresentativeId.eq(*rep))
-                        .and_where(power_of_attorney::Column::RevokedAt.is_null())
-                        .to_owned(),
+            Condition::any()
+                .add(inquiry::Column::RepresentativeId.eq(*rep))
+                .add(
+                    inquiry::Column::CustomerId.in_subquery(
+                        Query::select()
+                            .column(power_of_attorney::Column::CustomerId)
+                            .from(power_of_attorney::Entity)
+                            .and_where(power_of_attorney::Column::RepresentativeId.eq(*rep))
+                            .and_where(power_of_attorney::Column::RevokedAt.is_null())
+                            .to_owned(),
+                    ),
                 ),
-            ),
         ),
     }
 }
@@ -161,13 +169,17 @@ pub async fn list(
             _ => pos.time.unwrap_or_default().into(),
         };
         let beyond = if ascending {
-            Condition::any()
-                .add(col.gt(value.clone()))
-                .add(Condition::all().add(col.eq(value)).add(inquiry::Column::Id.gt(pos.id)))
+            Condition::any().add(col.gt(value.clone())).add(
+                Condition::all()
+                    .add(col.eq(value))
+                    .add(inquiry::Column::Id.gt(pos.id)),
+            )
         } else {
-            Condition::any()
-                .add(col.lt(value.clone()))
-                .add(Condition::all().add(col.eq(value)).add(inquiry::Column::Id.lt(pos.id)))
+            Condition::any().add(col.lt(value.clone())).add(
+                Condition::all()
+                    .add(col.eq(value))
+                    .add(inquiry::Column::Id.lt(pos.id)),
+            )
         };
         s = s.filter(beyond);
     }
@@ -186,20 +198,48 @@ pub async fn list(
 }
 
 /// Number of inquiries matching, computed only when a client asks for `totalCount`.
-pub async fn count(db: &DatabaseConnection, scope: &ReadScope, filter: &InquiryFilter) -> Result<u64, DbErr> {
-    filtered(scoped(inquiry::Entity::find(), scope), filter).count(db).await
+pub async fn count(
+    db: &DatabaseConnection,
+    scope: &ReadScope,
+    filter: &InquiryFilter,
+) -> Result<u64, DbErr> {
+    filtered(scoped(inquiry::Entity::find(), scope), filter)
+        .count(db)
+        .await
 }
 
-pub async fn find(db: &DatabaseConnection, scope: &ReadScope, id: i64) -> Result<Option<inquiry::Model>, DbErr> {
+pub async fn find(
+    db: &DatabaseConnection,
+    scope: &ReadScope,
+    id: i64,
+) -> Result<Option<inquiry::Model>, DbErr> {
     scoped(inquiry::Entity::find_by_id(id), scope).one(db).await
 }
 
-pub async fn find_many(db: &DatabaseConnection, scope: &ReadScope, ids: &[i64]) -> Result<Vec<inquiry::Model>, DbErr> {
-    scoped(inquiry::Entity::find().filter(inquiry::Column::Id.is_in(ids.to_vec())), scope).all(db).await
+pub async fn find_many(
+    db: &DatabaseConnection,
+    scope: &ReadScope,
+    ids: &[i64],
+) -> Result<Vec<inquiry::Model>, DbErr> {
+    scoped(
+        inquiry::Entity::find().filter(inquiry::Column::Id.is_in(ids.to_vec())),
+        scope,
+    )
+    .all(db)
+    .await
 }
 
-pub async fn find_by_number(db: &DatabaseConnection, scope: &ReadScope, number: i64) -> Result<Option<inquiry::Model>, DbErr> {
-    scoped(inquiry::Entity::find().filter(inquiry::Column::Number.eq(number)), scope).one(db).await
+pub async fn find_by_number(
+    db: &DatabaseConnection,
+    scope: &ReadScope,
+    number: i64,
+) -> Result<Option<inquiry::Model>, DbErr> {
+    scoped(
+        inquiry::Entity::find().filter(inquiry::Column::Number.eq(number)),
+        scope,
+    )
+    .one(db)
+    .await
 }
 
 /// The last `n` history rows (newest first) of each inquiry, in one statement (window function).
@@ -213,9 +253,19 @@ pub async fn last_history(
     }
     let backend = db.get_database_backend();
     let placeholders: Vec<String> = (1..=inquiry_ids.len())
-        .map(|i| if backend == sea_orm::DbBackend::Postgres { format!("${i}") } else { "?".to_string() })
+        .map(|i| {
+            if backend == sea_orm::DbBackend::Postgres {
+                format!("${i}")
+            } else {
+                "?".to_string()
+            }
+        })
         .collect();
-    let limit_ph = if backend == sea_orm::DbBackend::Postgres { format!("${}", inquiry_ids.len() + 1) } else { "?".into() };
+    let limit_ph = if backend == sea_orm::DbBackend::Postgres {
+        format!("${}", inquiry_ids.len() + 1)
+    } else {
+        "?".into()
+    };
     let sql = format!(
         "SELECT * FROM (SELECT h.*, ROW_NUMBER() OVER (PARTITION BY h.inquiry_id ORDER BY h.at DESC, h.id DESC) AS rn \
          FROM inquiry_history h WHERE h.inquiry_id IN ({})) ranked WHERE rn <= {limit_ph} ORDER BY inquiry_id, rn",
@@ -223,9 +273,11 @@ pub async fn last_history(
     );
     let mut values: Vec<sea_orm::Value> = inquiry_ids.iter().map(|&i| i.into()).collect();
     values.push(i64::from(n).into());
-    let rows = inquiry_history::Model::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
-        .all(db)
-        .await?;
+    let rows = inquiry_history::Model::find_by_statement(Statement::from_sql_and_values(
+        backend, sql, values,
+    ))
+    .all(db)
+    .await?;
     let mut out: HashMap<i64, Vec<inquiry_history::Model>> = HashMap::new();
     for r in rows {
         out.entry(r.inquiry_id).or_default().push(r);
@@ -234,7 +286,10 @@ pub async fn last_history(
 }
 
 /// All history rows of one inquiry in order (R27).
-pub async fn history(db: &DatabaseConnection, inquiry_id: i64) -> Result<Vec<inquiry_history::Model>, DbErr> {
+pub async fn history(
+    db: &DatabaseConnection,
+    inquiry_id: i64,
+) -> Result<Vec<inquiry_history::Model>, DbErr> {
     inquiry_history::Entity::find()
         .filter(inquiry_history::Column::InquiryId.eq(inquiry_id))
         .order_by_asc(inquiry_history::Column::At)
@@ -268,7 +323,10 @@ struct UnreadRow {
 }
 
 /// Unread customer/representative correspondences per inquiry (R12), one grouped statement.
-pub async fn unread_correspondences(db: &DatabaseConnection, inquiry_ids: &[i64]) -> Result<HashMap<i64, i64>, DbErr> {
+pub async fn unread_correspondences(
+    db: &DatabaseConnection,
+    inquiry_ids: &[i64],
+) -> Result<HashMap<i64, i64>, DbErr> {
     let rows = correspondence::Entity::find()
         .select_only()
         .column(correspondence::Column::InquiryId)
@@ -283,10 +341,16 @@ pub async fn unread_correspondences(db: &DatabaseConnection, inquiry_ids: &[i64]
     Ok(rows.into_iter().map(|r| (r.inquiry_id, r.unread)).collect())
 }
 
-pub async fn history_entry(db: &DatabaseConnection, id: i64) -> Result<Option<inquiry_history::Model>, DbErr> {
+pub async fn history_entry(
+    db: &DatabaseConnection,
+    id: i64,
+) -> Result<Option<inquiry_history::Model>, DbErr> {
     inquiry_history::Entity::find_by_id(id).one(db).await
 }
 
-pub async fn correspondence(db: &DatabaseConnection, id: i64) -> Result<Option<correspondence::Model>, DbErr> {
+pub async fn correspondence(
+    db: &DatabaseConnection,
+    id: i64,
+) -> Result<Option<correspondence::Model>, DbErr> {
     correspondence::Entity::find_by_id(id).one(db).await
 }

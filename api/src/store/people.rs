@@ -5,13 +5,16 @@ use std::collections::HashMap;
 
 use entity::{customer, power_of_attorney, representative, team_member, user, user_role};
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 
 use crate::domain::ReadScope;
 
-pub async fn customers_by_ids(db: &DatabaseConnection, ids: &[i64]) -> Result<HashMap<i64, customer::Model>, DbErr> {
+pub async fn customers_by_ids(
+    db: &DatabaseConnection,
+    ids: &[i64],
+) -> Result<HashMap<i64, customer::Model>, DbErr> {
     Ok(customer::Entity::find()
         .filter(customer::Column::Id.is_in(ids.to_vec()))
         .all(db)
@@ -21,7 +24,10 @@ pub async fn customers_by_ids(db: &DatabaseConnection, ids: &[i64]) -> Result<Ha
         .collect())
 }
 
-pub async fn users_by_ids(db: &DatabaseConnection, ids: &[i64]) -> Result<HashMap<i64, user::Model>, DbErr> {
+pub async fn users_by_ids(
+    db: &DatabaseConnection,
+    ids: &[i64],
+) -> Result<HashMap<i64, user::Model>, DbErr> {
     Ok(user::Entity::find()
         .filter(user::Column::Id.is_in(ids.to_vec()))
         .all(db)
@@ -66,7 +72,11 @@ pub async fn team_ids_of(db: &DatabaseConnection, user_id: i64) -> Result<Vec<i6
 
 /// Whether a customer is visible in a read scope (R2: staff; the customer; a representative
 /// with a power of attorney for the customer).
-pub async fn customer_visible(db: &DatabaseConnection, scope: &ReadScope, customer_id: i64) -> Result<bool, DbErr> {
+pub async fn customer_visible(
+    db: &DatabaseConnection,
+    scope: &ReadScope,
+    customer_id: i64,
+) -> Result<bool, DbErr> {
     Ok(match scope {
         ReadScope::All => true,
         ReadScope::Customer(id) => *id == customer_id,
@@ -101,7 +111,9 @@ pub async fn list_customers(
         if let (Some(a), b) = (words.next(), words.next()) {
             let by_last = customer::Column::LastName.eq(a.to_string());
             any = any.add(match b {
-                Some(b) => Condition::all().add(by_last).add(customer::Column::FirstName.eq(b.to_string())),
+                Some(b) => Condition::all()
+                    .add(by_last)
+                    .add(customer::Column::FirstName.eq(b.to_string())),
                 None => Condition::all().add(by_last),
             });
         }
@@ -110,17 +122,30 @@ pub async fn list_customers(
     if let Some(a) = after_id {
         s = s.filter(customer::Column::Id.gt(a));
     }
-    let mut rows = s.order_by_asc(customer::Column::Id).limit(limit + 1).all(db).await?;
+    let mut rows = s
+        .order_by_asc(customer::Column::Id)
+        .limit(limit + 1)
+        .all(db)
+        .await?;
     let more = rows.len() as u64 > limit;
     rows.truncate(limit as usize);
     Ok((rows, more))
 }
 
-pub async fn user_by_login(db: &DatabaseConnection, login: &str) -> Result<Option<user::Model>, DbErr> {
-    user::Entity::find().filter(user::Column::Login.eq(login.to_lowercase())).one(db).await
+pub async fn user_by_login(
+    db: &DatabaseConnection,
+    login: &str,
+) -> Result<Option<user::Model>, DbErr> {
+    user::Entity::find()
+        .filter(user::Column::Login.eq(login.to_lowercase()))
+        .one(db)
+        .await
 }
 
-pub async fn first_user_with_role(db: &DatabaseConnection, role: &str) -> Result<Option<user::Model>, DbErr> {
+pub async fn first_user_with_role(
+    db: &DatabaseConnection,
+    role: &str,
+) -> Result<Option<user::Model>, DbErr> {
     let Some(r) = user_role::Entity::find()
         .filter(user_role::Column::Role.eq(role))
         .order_by_asc(user_role::Column::UserId)
@@ -132,22 +157,48 @@ pub async fn first_user_with_role(db: &DatabaseConnection, role: &str) -> Result
     user::Entity::find_by_id(r.user_id).one(db).await
 }
 
-pub async fn customer_by_national_id(db: &DatabaseConnection, id: &str) -> Result<Option<customer::Model>, DbErr> {
-    customer::Entity::find().filter(customer::Column::NationalId.eq(id)).one(db).await
+pub async fn customer_by_national_id(
+    db: &DatabaseConnection,
+    id: &str,
+) -> Result<Option<customer::Model>, DbErr> {
+    customer::Entity::find()
+        .filter(customer::Column::NationalId.eq(id))
+        .one(db)
+        .await
 }
 
 pub async fn first_customer(db: &DatabaseConnection) -> Result<Option<customer::Model>, DbErr> {
-    customer::Entity::find().order_by_asc(customer::Column::Id).one(db).await
+    customer::Entity::find()
+        .order_by_asc(customer::Column::Id)
+        .one(db)
+        .await
 }
 
-pub async fn representative_by_smart_card(db: &DatabaseConnection, card: &str) -> Result<Option<representative::Model>, DbErr> {
-    representative::Entity::find().filter(representative::Column::SmartCardId.eq(card)).one(db).await
+pub async fn representative_by_smart_card(
+    db: &DatabaseConnection,
+    card: &str,
+) -> Result<Option<representative::Model>, DbErr> {
+    representative::Entity::find()
+        .filter(representative::Column::SmartCardId.eq(card))
+        .one(db)
+        .await
 }
 
 /// The first representative who holds a power of attorney (so demo tokens see data).
-pub async fn first_representative(db: &DatabaseConnection) -> Result<Option<representative::Model>, DbErr> {
-    let Some(p) = power_of_attorney::Entity::find().order_by_asc(power_of_attorney::Column::Id).one(db).await? else {
-        return representative::Entity::find().order_by_asc(representative::Column::Id).one(db).await;
+pub async fn first_representative(
+    db: &DatabaseConnection,
+) -> Result<Option<representative::Model>, DbErr> {
+    let Some(p) = power_of_attorney::Entity::find()
+        .order_by_asc(power_of_attorney::Column::Id)
+        .one(db)
+        .await?
+    else {
+        return representative::Entity::find()
+            .order_by_asc(representative::Column::Id)
+            .one(db)
+            .await;
     };
-    representative::Entity::find_by_id(p.representative_id).one(db).await
+    representative::Entity::find_by_id(p.representative_id)
+        .one(db)
+        .await
 }

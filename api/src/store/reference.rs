@@ -25,17 +25,28 @@ pub struct Reference {
 
 impl Reference {
     pub async fn load(db: &DatabaseConnection) -> Result<Self, DbErr> {
-        let offices = office::Entity::find().order_by_asc(office::Column::Id).all(db).await?;
-        let teams = team::Entity::find().order_by_asc(team::Column::Id).all(db).await?;
+        let offices = office::Entity::find()
+            .order_by_asc(office::Column::Id)
+            .all(db)
+            .await?;
+        let teams = team::Entity::find()
+            .order_by_asc(team::Column::Id)
+            .all(db)
+            .await?;
         let team_kinds = team_kind::Entity::find().all(db).await?;
         let topics = topic::Entity::find()
             .order_by_asc(topic::Column::SortOrder)
             .order_by_asc(topic::Column::Level)
             .all(db)
             .await?;
-        let triplets = triplet::Entity::find().order_by_asc(triplet::Column::SortOrder).all(db).await?;
+        let triplets = triplet::Entity::find()
+            .order_by_asc(triplet::Column::SortOrder)
+            .all(db)
+            .await?;
         let cities = city::Entity::find().all(db).await?;
-        Ok(Self::from_parts(offices, teams, team_kinds, topics, triplets, cities))
+        Ok(Self::from_parts(
+            offices, teams, team_kinds, topics, triplets, cities,
+        ))
     }
 
     pub fn from_parts(
@@ -47,13 +58,32 @@ impl Reference {
         cities: Vec<city::Model>,
     ) -> Self {
         let office_by_id = offices.iter().enumerate().map(|(i, o)| (o.id, i)).collect();
-        let office_by_code = offices.iter().enumerate().map(|(i, o)| (o.code.clone(), i)).collect();
+        let office_by_code = offices
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.code.clone(), i))
+            .collect();
         let team_by_id = teams.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
-        let team_by_office_kind = teams.iter().enumerate().map(|(i, t)| ((t.office_id, t.kind_code.clone()), i)).collect();
-        let triplet_by_code = triplets.iter().enumerate().map(|(i, t)| (t.code.clone(), i)).collect();
-        let topic_by_code = topics.iter().enumerate().map(|(i, t)| (t.code.clone(), i)).collect();
+        let team_by_office_kind = teams
+            .iter()
+            .enumerate()
+            .map(|(i, t)| ((t.office_id, t.kind_code.clone()), i))
+            .collect();
+        let triplet_by_code = triplets
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.code.clone(), i))
+            .collect();
+        let topic_by_code = topics
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.code.clone(), i))
+            .collect();
         Self {
-            team_kinds: team_kinds.into_iter().map(|k| (k.code.clone(), k)).collect(),
+            team_kinds: team_kinds
+                .into_iter()
+                .map(|k| (k.code.clone(), k))
+                .collect(),
             cities: cities.into_iter().map(|c| (c.name_he.clone(), c)).collect(),
             offices,
             teams,
@@ -78,7 +108,9 @@ impl Reference {
         self.team_by_id.get(&id).map(|&i| &self.teams[i])
     }
     pub fn team_in_office(&self, office_id: i64, kind: &str) -> Option<&team::Model> {
-        self.team_by_office_kind.get(&(office_id, kind.to_string())).map(|&i| &self.teams[i])
+        self.team_by_office_kind
+            .get(&(office_id, kind.to_string()))
+            .map(|&i| &self.teams[i])
     }
     pub fn triplet(&self, code: &str) -> Option<&triplet::Model> {
         self.triplet_by_code.get(code).map(|&i| &self.triplets[i])

@@ -1,1 +1,7 @@
-//! e2e
+//! End-to-end suite: one test binary, one module per area. Each test spawns the real server on a
+//! free port over a fresh database (SQLite by default; PostgreSQL with TEST_DATABASE_URL).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod foundation;
+mod read_api;

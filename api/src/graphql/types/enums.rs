@@ -155,7 +155,11 @@ pub struct StatusLabel {
 
 impl From<domain::Status> for StatusLabel {
     fn from(s: domain::Status) -> Self {
-        Self { code: s.into(), name_he: s.name_he().into(), name_en: s.name_en().into() }
+        Self {
+            code: s.into(),
+            name_he: s.name_he().into(),
+            name_en: s.name_en().into(),
+        }
     }
 }
 
@@ -169,7 +173,11 @@ pub struct ChannelLabel {
 
 impl From<domain::Channel> for ChannelLabel {
     fn from(s: domain::Channel) -> Self {
-        Self { code: s.into(), name_he: s.name_he().into(), name_en: s.name_en().into() }
+        Self {
+            code: s.into(),
+            name_he: s.name_he().into(),
+            name_en: s.name_en().into(),
+        }
     }
 }
 
@@ -183,11 +191,20 @@ pub struct ClosureReasonLabel {
 
 impl From<domain::ClosureReason> for ClosureReasonLabel {
     fn from(s: domain::ClosureReason) -> Self {
-        Self { code: s.into(), name_he: s.name_he().into(), name_en: s.name_en().into() }
+        Self {
+            code: s.into(),
+            name_he: s.name_he().into(),
+            name_en: s.name_en().into(),
+        }
     }
 }
 
 /// Parses a stored code; a stored value that no longer parses is an internal error.
-pub fn parse_stored<T: std::str::FromStr>(what: &str, code: &str) -> Result<T, crate::graphql::errors::ApiError> {
-    code.parse().map_err(|_| crate::graphql::errors::ApiError::internal(format!("stored {what} {code:?} is not valid")))
+pub fn parse_stored<T: std::str::FromStr>(
+    what: &str,
+    code: &str,
+) -> Result<T, crate::graphql::errors::ApiError> {
+    code.parse().map_err(|_| {
+        crate::graphql::errors::ApiError::internal(format!("stored {what} {code:?} is not valid"))
+    })
 }

@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 use entity::{correspondence, inquiry, inquiry_history};
 
 use super::enums::{
-    Channel, ChannelLabel, ClosureReasonLabel, Direction, HistoryKind, InquiryStatus, StatusLabel, parse_stored,
+    Channel, ChannelLabel, ClosureReasonLabel, Direction, HistoryKind, InquiryStatus, StatusLabel,
+    parse_stored,
 };
 use super::people::{Customer, Representative, User};
 use super::reference::{Office, Team, Triplet};
@@ -41,11 +42,21 @@ impl Inquiry {
     }
     /// The current triplet.
     async fn triplet(&self, ctx: &Context<'_>) -> GqlResult<Option<Triplet>> {
-        Ok(ctx.shared()?.reference.triplet(&self.0.triplet_code).cloned().map(Triplet))
+        Ok(ctx
+            .shared()?
+            .reference
+            .triplet(&self.0.triplet_code)
+            .cloned()
+            .map(Triplet))
     }
     /// The triplet the customer chose when opening (R8).
     async fn customer_triplet(&self, ctx: &Context<'_>) -> GqlResult<Option<Triplet>> {
-        Ok(ctx.shared()?.reference.triplet(&self.0.customer_triplet_code).cloned().map(Triplet))
+        Ok(ctx
+            .shared()?
+            .reference
+            .triplet(&self.0.customer_triplet_code)
+            .cloned()
+            .map(Triplet))
     }
     /// Tax year, mandatory for some triplets (R5).
     async fn tax_year(&self) -> Option<i32> {
@@ -63,24 +74,50 @@ impl Inquiry {
         &self.0.body
     }
     async fn office(&self, ctx: &Context<'_>) -> GqlResult<Option<Office>> {
-        Ok(ctx.shared()?.reference.office(self.0.office_id).cloned().map(Office))
+        Ok(ctx
+            .shared()?
+            .reference
+            .office(self.0.office_id)
+            .cloned()
+            .map(Office))
     }
     async fn team(&self, ctx: &Context<'_>) -> GqlResult<Option<Team>> {
-        Ok(ctx.shared()?.reference.team(self.0.team_id).cloned().map(Team))
+        Ok(ctx
+            .shared()?
+            .reference
+            .team(self.0.team_id)
+            .cloned()
+            .map(Team))
     }
     /// The clerk the inquiry is assigned to; null while it waits in the team's stock (staff only).
     async fn assignee(&self, ctx: &Context<'_>) -> GqlResult<Option<User>> {
         ctx.require_staff()?;
-        let Some(id) = self.0.assignee_id else { return Ok(None) };
+        let Some(id) = self.0.assignee_id else {
+            return Ok(None);
+        };
         Ok(ctx.req()?.loaders.users.load_one(id).await?.map(User))
     }
     async fn customer(&self, ctx: &Context<'_>) -> GqlResult<Option<Customer>> {
-        Ok(ctx.req()?.loaders.customers.load_one(self.0.customer_id).await?.map(Customer))
+        Ok(ctx
+            .req()?
+            .loaders
+            .customers
+            .load_one(self.0.customer_id)
+            .await?
+            .map(Customer))
     }
     /// The representative who opened the inquiry, if any.
     async fn representative(&self, ctx: &Context<'_>) -> GqlResult<Option<Representative>> {
-        let Some(id) = self.0.representative_id else { return Ok(None) };
-        Ok(ctx.req()?.loaders.representatives.load_one(id).await?.map(Representative))
+        let Some(id) = self.0.representative_id else {
+            return Ok(None);
+        };
+        Ok(ctx
+            .req()?
+            .loaders
+            .representatives
+            .load_one(id)
+            .await?
+            .map(Representative))
     }
     async fn opened_at(&self) -> DateTime<Utc> {
         self.0.opened_at
@@ -94,7 +131,9 @@ impl Inquiry {
     async fn closure_reason(&self) -> GqlResult<Option<ClosureReasonLabel>> {
         match &self.0.closure_reason {
             None => Ok(None),
-            Some(c) => Ok(Some(parse_stored::<domain::ClosureReason>("closure reason", c)?.into())),
+            Some(c) => Ok(Some(
+                parse_stored::<domain::ClosureReason>("closure reason", c)?.into(),
+            )),
         }
     }
     /// Internal proposed solution (פתרון מוצע): staff only.
@@ -107,7 +146,11 @@ impl Inquiry {
         self.0.version
     }
     /// Status and owner history (R27), oldest first; with `last`, only the newest `last` rows.
-    async fn status_history(&self, ctx: &Context<'_>, last: Option<i32>) -> GqlResult<Vec<HistoryEntry>> {
+    async fn status_history(
+        &self,
+        ctx: &Context<'_>,
+        last: Option<i32>,
+    ) -> GqlResult<Vec<HistoryEntry>> {
         ctx.require_staff()?;
         let req = ctx.req()?;
         let rows = match last {
@@ -118,35 +161,63 @@ impl Inquiry {
                 let mut rows = req
                     .loaders
                     .history
-                    .load_one(LastHistory { inquiry_id: self.0.id, n: n as u32 })
+                    .load_one(LastHistory {
+                        inquiry_id: self.0.id,
+                        n: n as u32,
+                    })
                     .await?
                     .unwrap_or_default();
                 rows.reverse();
                 rows
             }
-            None => q::history(&ctx.shared()?.db, self.0.id).await.map_err(ApiError::from)?,
+            None => q::history(&ctx.shared()?.db, self.0.id)
+                .await
+                .map_err(ApiError::from)?,
         };
         Ok(rows.into_iter().map(HistoryEntry).collect())
     }
     /// Correspondence on the inquiry, oldest first (R9).
     async fn correspondences(&self, ctx: &Context<'_>) -> GqlResult<Vec<Correspondence>> {
-        let rows = ctx.req()?.loaders.correspondences.load_one(self.0.id).await?.unwrap_or_default();
+        let rows = ctx
+            .req()?
+            .loaders
+            .correspondences
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
         Ok(rows.into_iter().map(Correspondence).collect())
     }
     /// Customer/representative correspondences not yet read by staff (R12).
     async fn unread_correspondences(&self, ctx: &Context<'_>) -> GqlResult<i64> {
         ctx.require_staff()?;
-        Ok(ctx.req()?.loaders.unread.load_one(self.0.id).await?.unwrap_or(0))
+        Ok(ctx
+            .req()?
+            .loaders
+            .unread
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or(0))
     }
     /// The handling clerk's name as the customer sees it in the personal area; hidden for
     /// inquiries opened in the Haifa and Jerusalem information centres (R38, §6.8).
     async fn handler_name_for_customer(&self, ctx: &Context<'_>) -> GqlResult<Option<String>> {
         let channel: domain::Channel = parse_stored("channel", &self.0.channel)?;
-        if matches!(channel, domain::Channel::InfoCenterHaifa | domain::Channel::InfoCenterJerusalem) {
+        if matches!(
+            channel,
+            domain::Channel::InfoCenterHaifa | domain::Channel::InfoCenterJerusalem
+        ) {
             return Ok(None);
         }
-        let Some(id) = self.0.assignee_id else { return Ok(None) };
-        Ok(ctx.req()?.loaders.users.load_one(id).await?.map(|u| format!("{} {}", u.first_name, u.last_name)))
+        let Some(id) = self.0.assignee_id else {
+            return Ok(None);
+        };
+        Ok(ctx
+            .req()?
+            .loaders
+            .users
+            .load_one(id)
+            .await?
+            .map(|u| format!("{} {}", u.first_name, u.last_name)))
     }
 }
 
@@ -186,23 +257,45 @@ impl HistoryEntry {
         Ok(parse_stored::<domain::Status>("status", &self.0.to_status)?.into())
     }
     async fn from_team(&self, ctx: &Context<'_>) -> GqlResult<Option<Team>> {
-        Ok(self.0.from_team_id.and_then(|id| ctx.shared().ok()?.reference.team(id).cloned()).map(Team))
+        Ok(self
+            .0
+            .from_team_id
+            .and_then(|id| ctx.shared().ok()?.reference.team(id).cloned())
+            .map(Team))
     }
     async fn to_team(&self, ctx: &Context<'_>) -> GqlResult<Option<Team>> {
-        Ok(ctx.shared()?.reference.team(self.0.to_team_id).cloned().map(Team))
+        Ok(ctx
+            .shared()?
+            .reference
+            .team(self.0.to_team_id)
+            .cloned()
+            .map(Team))
     }
     async fn from_office(&self, ctx: &Context<'_>) -> GqlResult<Option<Office>> {
-        Ok(self.0.from_office_id.and_then(|id| ctx.shared().ok()?.reference.office(id).cloned()).map(Office))
+        Ok(self
+            .0
+            .from_office_id
+            .and_then(|id| ctx.shared().ok()?.reference.office(id).cloned())
+            .map(Office))
     }
     async fn to_office(&self, ctx: &Context<'_>) -> GqlResult<Option<Office>> {
-        Ok(ctx.shared()?.reference.office(self.0.to_office_id).cloned().map(Office))
+        Ok(ctx
+            .shared()?
+            .reference
+            .office(self.0.to_office_id)
+            .cloned()
+            .map(Office))
     }
     async fn from_assignee(&self, ctx: &Context<'_>) -> GqlResult<Option<User>> {
-        let Some(id) = self.0.from_assignee_id else { return Ok(None) };
+        let Some(id) = self.0.from_assignee_id else {
+            return Ok(None);
+        };
         Ok(ctx.req()?.loaders.users.load_one(id).await?.map(User))
     }
     async fn to_assignee(&self, ctx: &Context<'_>) -> GqlResult<Option<User>> {
-        let Some(id) = self.0.to_assignee_id else { return Ok(None) };
+        let Some(id) = self.0.to_assignee_id else {
+            return Ok(None);
+        };
         Ok(ctx.req()?.loaders.users.load_one(id).await?.map(User))
     }
     async fn from_triplet_code(&self) -> Option<&str> {
@@ -266,7 +359,9 @@ impl InquiryFilterInput {
         let decode = |v: Option<Vec<ID>>, ty: NodeType| -> Result<Vec<i64>, ApiError> {
             let v = v.unwrap_or_default();
             if v.len() > MAX_FILTER_VALUES {
-                return Err(ApiError::validation(format!("at most {MAX_FILTER_VALUES} values per filter")));
+                return Err(ApiError::validation(format!(
+                    "at most {MAX_FILTER_VALUES} values per filter"
+                )));
             }
             v.iter().map(|id| ids.decode_int(id, ty)).collect()
         };
@@ -275,8 +370,18 @@ impl InquiryFilterInput {
             return Err(ApiError::validation("too many or too long triplet codes").into());
         }
         Ok(InquiryFilter {
-            statuses: self.statuses.unwrap_or_default().into_iter().map(|s| domain::Status::from(s).code().to_string()).collect(),
-            channels: self.channels.unwrap_or_default().into_iter().map(|c| domain::Channel::from(c).code().to_string()).collect(),
+            statuses: self
+                .statuses
+                .unwrap_or_default()
+                .into_iter()
+                .map(|s| domain::Status::from(s).code().to_string())
+                .collect(),
+            channels: self
+                .channels
+                .unwrap_or_default()
+                .into_iter()
+                .map(|c| domain::Channel::from(c).code().to_string())
+                .collect(),
             team_ids: decode(self.team_ids, NodeType::Team)?,
             office_ids: decode(self.office_ids, NodeType::Office)?,
             assignee_ids: decode(self.assignee_ids, NodeType::User)?,
@@ -324,7 +429,9 @@ pub struct TotalCount {
 impl TotalCount {
     /// Number of inquiries matching the filter (costs a COUNT: ask only when needed).
     async fn total_count(&self, ctx: &Context<'_>) -> GqlResult<i64> {
-        let n = q::count(&ctx.shared()?.db, &self.scope, &self.filter).await.map_err(ApiError::from)?;
+        let n = q::count(&ctx.shared()?.db, &self.scope, &self.filter)
+            .await
+            .map_err(ApiError::from)?;
         Ok(n as i64)
     }
 }
@@ -351,14 +458,20 @@ pub async fn inquiry_connection(
         OrderDirection::Desc => SortDir::Desc,
     };
     let page: PageArgs<KeysetPos> = PageArgs::parse(&shared.ids, first, after, last, before)?;
-    if let Some(c) = &page.cursor {
-        if c.field != field || c.dir != dir {
-            return Err(ApiError::validation("the cursor belongs to another sort order").into());
-        }
+    if let Some(c) = &page.cursor
+        && (c.field != field || c.dir != dir)
+    {
+        return Err(ApiError::validation("the cursor belongs to another sort order").into());
     }
     let had_cursor = page.cursor.is_some();
-    let window = Window { limit: page.limit, cursor: page.cursor, backward: page.backward };
-    let (rows, more) = q::list(&shared.db, &scope, &filter, field, dir, &window).await.map_err(ApiError::from)?;
+    let window = Window {
+        limit: page.limit,
+        cursor: page.cursor,
+        backward: page.backward,
+    };
+    let (rows, more) = q::list(&shared.db, &scope, &filter, field, dir, &window)
+        .await
+        .map_err(ApiError::from)?;
     let (prev, next) = page_flags(window.backward, had_cursor, more);
     let mut conn = Connection::with_additional_fields(prev, next, TotalCount { scope, filter });
     for row in rows {

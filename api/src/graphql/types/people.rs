@@ -26,7 +26,9 @@ impl Customer {
     async fn national_id(&self, ctx: &Context<'_>) -> GqlResult<String> {
         let p = ctx.principal()?;
         Ok(match p.kind {
-            domain::principal::PrincipalKind::Representative(_) => mask_national_id(&self.0.national_id),
+            domain::principal::PrincipalKind::Representative(_) => {
+                mask_national_id(&self.0.national_id)
+            }
             _ => self.0.national_id.clone(),
         })
     }
@@ -38,7 +40,9 @@ impl Customer {
     }
     /// "last first", as the clerks' console shows names (R45).
     async fn full_name(&self) -> String {
-        format!("{} {}", self.0.last_name, self.0.first_name).trim().to_string()
+        format!("{} {}", self.0.last_name, self.0.first_name)
+            .trim()
+            .to_string()
     }
     async fn is_company(&self) -> bool {
         self.0.is_company
@@ -73,7 +77,8 @@ impl Customer {
         Ok(c.into())
     }
     async fn verification_level(&self) -> GqlResult<VerificationLevel> {
-        let v: domain::VerificationLevel = parse_stored("verification level", &self.0.verification_level)?;
+        let v: domain::VerificationLevel =
+            parse_stored("verification level", &self.0.verification_level)?;
         Ok(v.into())
     }
     /// The customer file: all of the customer's inquiries across tax domains (R1), within what
@@ -92,7 +97,16 @@ impl Customer {
     ) -> GqlResult<Connection<String, Inquiry, TotalCount>> {
         let mut f = filter.unwrap_or_default().into_store(ctx)?;
         f.customer_id = Some(self.0.id);
-        inquiry_connection(ctx, f, order_by.unwrap_or_default(), first, after, last, before).await
+        inquiry_connection(
+            ctx,
+            f,
+            order_by.unwrap_or_default(),
+            first,
+            after,
+            last,
+            before,
+        )
+        .await
     }
 }
 
@@ -150,19 +164,35 @@ impl User {
         format!("{} {}", self.0.first_name, self.0.last_name)
     }
     async fn office(&self, ctx: &Context<'_>) -> GqlResult<Option<Office>> {
-        Ok(self.0.office_id.and_then(|id| ctx.shared().ok()?.reference.office(id).cloned()).map(Office))
+        Ok(self
+            .0
+            .office_id
+            .and_then(|id| ctx.shared().ok()?.reference.office(id).cloned())
+            .map(Office))
     }
     /// Security roles held (staff only).
     async fn roles(&self, ctx: &Context<'_>) -> GqlResult<Vec<Role>> {
         ctx.require_staff()?;
-        let rows = store::people::roles_of(&ctx.shared()?.db, self.0.id).await.map_err(crate::graphql::errors::ApiError::from)?;
-        Ok(rows.iter().filter_map(|r| r.parse::<domain::Role>().ok()).map(Into::into).collect())
+        let rows = store::people::roles_of(&ctx.shared()?.db, self.0.id)
+            .await
+            .map_err(crate::graphql::errors::ApiError::from)?;
+        Ok(rows
+            .iter()
+            .filter_map(|r| r.parse::<domain::Role>().ok())
+            .map(Into::into)
+            .collect())
     }
     /// Teams the user belongs to (staff only).
     async fn teams(&self, ctx: &Context<'_>) -> GqlResult<Vec<Team>> {
         ctx.require_staff()?;
         let s = ctx.shared()?;
-        let ids = store::people::team_ids_of(&s.db, self.0.id).await.map_err(crate::graphql::errors::ApiError::from)?;
-        Ok(ids.into_iter().filter_map(|id| s.reference.team(id).cloned()).map(Team).collect())
+        let ids = store::people::team_ids_of(&s.db, self.0.id)
+            .await
+            .map_err(crate::graphql::errors::ApiError::from)?;
+        Ok(ids
+            .into_iter()
+            .filter_map(|id| s.reference.team(id).cloned())
+            .map(Team)
+            .collect())
     }
 }

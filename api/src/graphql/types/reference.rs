@@ -39,7 +39,12 @@ impl Office {
     /// The office's teams.
     async fn teams(&self, ctx: &Context<'_>) -> GqlResult<Vec<Team>> {
         let r = &ctx.shared()?.reference;
-        Ok(r.teams.iter().filter(|t| t.office_id == self.0.id).cloned().map(Team).collect())
+        Ok(r.teams
+            .iter()
+            .filter(|t| t.office_id == self.0.id)
+            .cloned()
+            .map(Team)
+            .collect())
     }
 }
 
@@ -64,10 +69,19 @@ impl Team {
     }
     /// Administrative unit (חוליה), e.g. `חוליה 17`, when the team belongs to one.
     async fn unit(&self, ctx: &Context<'_>) -> GqlResult<Option<String>> {
-        Ok(ctx.shared()?.reference.team_kind(&self.0.kind_code).and_then(|k| k.unit.clone()))
+        Ok(ctx
+            .shared()?
+            .reference
+            .team_kind(&self.0.kind_code)
+            .and_then(|k| k.unit.clone()))
     }
     async fn office(&self, ctx: &Context<'_>) -> GqlResult<Option<Office>> {
-        Ok(ctx.shared()?.reference.office(self.0.office_id).cloned().map(Office))
+        Ok(ctx
+            .shared()?
+            .reference
+            .office(self.0.office_id)
+            .cloned()
+            .map(Office))
     }
 }
 
@@ -105,11 +119,17 @@ impl Topic {
             .collect())
     }
     /// Leaf triplets under a secondary topic.
-    async fn triplets(&self, ctx: &Context<'_>, #[graphql(default = false)] selectable_only: bool) -> GqlResult<Vec<Triplet>> {
+    async fn triplets(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = false)] selectable_only: bool,
+    ) -> GqlResult<Vec<Triplet>> {
         let r = &ctx.shared()?.reference;
         Ok(r.triplets
             .iter()
-            .filter(|t| t.secondary_code == self.0.code || (self.0.level == 1 && t.main_code == self.0.code))
+            .filter(|t| {
+                t.secondary_code == self.0.code || (self.0.level == 1 && t.main_code == self.0.code)
+            })
             .filter(|t| !selectable_only || t.customer_selectable)
             .cloned()
             .map(Triplet)
@@ -131,10 +151,20 @@ impl Triplet {
         &self.0.code
     }
     async fn main(&self, ctx: &Context<'_>) -> GqlResult<Option<Topic>> {
-        Ok(ctx.shared()?.reference.topic(&self.0.main_code).cloned().map(Topic))
+        Ok(ctx
+            .shared()?
+            .reference
+            .topic(&self.0.main_code)
+            .cloned()
+            .map(Topic))
     }
     async fn secondary(&self, ctx: &Context<'_>) -> GqlResult<Option<Topic>> {
-        Ok(ctx.shared()?.reference.topic(&self.0.secondary_code).cloned().map(Topic))
+        Ok(ctx
+            .shared()?
+            .reference
+            .topic(&self.0.secondary_code)
+            .cloned()
+            .map(Topic))
     }
     /// The detail level's Hebrew name (פירוט נושא).
     async fn detail_he(&self) -> &str {
@@ -147,13 +177,23 @@ impl Triplet {
     async fn name_he(&self, ctx: &Context<'_>) -> GqlResult<String> {
         let r = &ctx.shared()?.reference;
         let name = |c: &str| r.topic(c).map(|t| t.name_he.clone()).unwrap_or_default();
-        Ok(format!("{} / {} / {}", name(&self.0.main_code), name(&self.0.secondary_code), self.0.detail_he))
+        Ok(format!(
+            "{} / {} / {}",
+            name(&self.0.main_code),
+            name(&self.0.secondary_code),
+            self.0.detail_he
+        ))
     }
     /// "main / secondary / detail" in English.
     async fn name_en(&self, ctx: &Context<'_>) -> GqlResult<String> {
         let r = &ctx.shared()?.reference;
         let name = |c: &str| r.topic(c).map(|t| t.name_en.clone()).unwrap_or_default();
-        Ok(format!("{} / {} / {}", name(&self.0.main_code), name(&self.0.secondary_code), self.0.detail_en))
+        Ok(format!(
+            "{} / {} / {}",
+            name(&self.0.main_code),
+            name(&self.0.secondary_code),
+            self.0.detail_en
+        ))
     }
     /// The tax year is mandatory for this triplet (R5).
     async fn tax_year_required(&self) -> bool {
