@@ -50,6 +50,12 @@ pub struct Config {
     /// Seed the demo data set at start when the database has no customers (development only).
     #[arg(long, env = "AUTO_SEED")]
     pub auto_seed: Option<bool>,
+    /// Requests a principal may make per minute (429 with Retry-After beyond it).
+    #[arg(long, env = "RATE_LIMIT_PER_MINUTE", default_value_t = 1200)]
+    pub rate_limit_per_minute: u32,
+    /// Prefix of every Redis key this deployment writes.
+    #[arg(long, env = "REDIS_KEY_PREFIX", default_value = "ita-crm")]
+    pub redis_key_prefix: String,
     /// Number of demo inquiries created by the automatic seed.
     #[arg(long, env = "SEED_INQUIRIES", default_value_t = 2000)]
     pub seed_inquiries: usize,
@@ -111,6 +117,8 @@ impl Config {
             auto_migrate: Some(true),
             auto_seed: Some(false),
             seed_inquiries: 2000,
+            rate_limit_per_minute: 1200,
+            redis_key_prefix: "ita-crm".into(),
         }
     }
 }

@@ -103,6 +103,31 @@ async fn graphql(
         Ok(p) => p,
         Err(err) => return error_response(StatusCode::UNAUTHORIZED, &err, graphql_media),
     };
+    match state
+        .rate_limiter
+        .charge(&principal.subject(), 1, state.clock.now())
+        .await
+    {
+        Ok(d) if !d.allowed => {
+            let wait = (d.reset_at - state.clock.now()).num_seconds().max(1);
+            let err = ApiError::new(
+                ErrorCode::RateLimited,
+                format!(
+                    "rate limit of {} requests a minute reached; retry in {wait} s",
+                    d.limit
+                ),
+            );
+            let mut resp = error_response(StatusCode::TOO_MANY_REQUESTS, &err, graphql_media);
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(wait));
+            return resp;
+        }
+        Ok(_) => {}
+        Err(e) => {
+            // Fail closed would take the API down with Redis; fail open and log instead.
+            tracing::warn!(error = %e, "rate limiter unavailable; request allowed");
+        }
+    }
     let request_id = format!("req-{}", REQUEST_SEQ.fetch_add(1, Ordering::Relaxed));
     let mut request = req.into_inner();
     // Introspection is for authenticated staff only.

@@ -31,6 +31,8 @@ pub struct AppState {
     pub db: store::Db,
     pub config: Arc<Config>,
     pub clock: Arc<dyn Clock>,
+    /// Per-principal rate limits (Redis when configured, in-process otherwise).
+    pub rate_limiter: Arc<dyn infra::ratelimit::RateLimiter>,
     /// SQL statements executed since start (tests assert on it; cheap enough to keep always).
     pub statements: Arc<AtomicU64>,
 }
@@ -79,7 +81,22 @@ pub async fn build_app_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyh
         reference,
         ids: graphql::ids::IdCodec::new(&config.node_id_secret),
     };
+    let rate_limiter: Arc<dyn infra::ratelimit::RateLimiter> = match &config.redis_url {
+        Some(url) => Arc::new(
+            infra::ratelimit::RedisRateLimiter::connect(
+                url,
+                &config.redis_key_prefix,
+                config.rate_limit_per_minute,
+            )
+            .await
+            .with_context(|| format!("cannot connect to Redis at {}", redact(url)))?,
+        ),
+        None => Arc::new(infra::ratelimit::LocalRateLimiter::new(
+            config.rate_limit_per_minute,
+        )),
+    };
     let state = AppState {
+        rate_limiter,
         schema: graphql::schema::build(Some(shared)),
         auth: auth::Authenticator::new(
             &config.jwt_secret,

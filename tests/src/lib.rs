@@ -20,6 +20,8 @@ pub struct TestApp {
     pub state: api::AppState,
     pub http: reqwest::Client,
     pub database_url: String,
+    /// The server's clock: tests move time instead of waiting.
+    pub clock: std::sync::Arc<api::infra::clock::ManualClock>,
 }
 
 impl TestApp {
@@ -42,8 +44,14 @@ impl TestApp {
         config.auto_seed = Some(true);
         config.seed_inquiries = TEST_INQUIRIES;
         config.redis_url = std::env::var("REDIS_URL").ok();
+        // Tests share one Redis: each app writes under its own prefix.
+        config.redis_key_prefix = format!(
+            "ita-crm-test-{}",
+            database_url.rsplit(['/', '_']).next().unwrap_or("x")
+        );
         adjust(&mut config);
-        let app = api::build_app(config).await?;
+        let clock = std::sync::Arc::new(api::infra::clock::ManualClock::new(chrono::Utc::now()));
+        let app = api::build_app_with_clock(config, clock.clone()).await?;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
         let router = app.router;
@@ -55,6 +63,7 @@ impl TestApp {
             state: app.state,
             http: reqwest::Client::new(),
             database_url,
+            clock,
         })
     }
 

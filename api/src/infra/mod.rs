@@ -2,3 +2,4 @@
 //! implementations with in-process twins).
 
 pub mod clock;
+pub mod ratelimit;

@@ -214,3 +214,41 @@ async fn graphql_response_media_type_is_honoured() {
         .to_string();
     assert!(ct.starts_with("application/graphql-response+json"), "{ct}");
 }
+
+#[tokio::test]
+async fn per_user_rate_limit_answers_429_with_retry_after() {
+    let app = TestApp::spawn_with(|c| c.rate_limit_per_minute = 5).await;
+    let t = app.token("CLERK").await;
+    let other = app.token("CUSTOMER").await;
+    let q = json!({ "query": "{ me { kind } }" });
+    // Pin the clock mid-window so the five requests share one window.
+    let now = chrono::Utc::now();
+    let minute = now.timestamp() - now.timestamp().rem_euclid(60);
+    app.clock
+        .set(chrono::DateTime::from_timestamp(minute + 10, 0).unwrap());
+    for i in 0..5 {
+        assert_eq!(app.post(Some(&t), q.clone()).await.0, 200, "request {i}");
+    }
+    let resp = app
+        .http
+        .post(app.url("/graphql"))
+        .bearer_auth(&t)
+        .json(&q)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 429);
+    let retry: i64 = resp.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(retry, 50);
+    let body: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(error_code(&body), Some("RATE_LIMITED"));
+    // Other principals keep their own budget.
+    assert_eq!(app.post(Some(&other), q.clone()).await.0, 200);
+    // The next window starts afresh.
+    app.clock.advance(chrono::Duration::seconds(60));
+    assert_eq!(app.post(Some(&t), q).await.0, 200);
+}
