@@ -17,6 +17,7 @@
 //! - רכז = coordinator; נאמן CRM = CRM trustee; מנהל משרד = office manager
 
 pub mod enums;
+pub mod error;
 pub mod national_id;
 pub mod principal;
 pub mod routing;

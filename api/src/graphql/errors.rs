@@ -4,70 +4,7 @@
 
 use async_graphql::ErrorExtensions;
 
-/// Every client-facing error code, documented in the README's error table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::AsRefStr, strum::EnumIter)]
-#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
-pub enum ErrorCode {
-    Unauthenticated,
-    Forbidden,
-    NotFound,
-    Validation,
-    InvalidTransition,
-    CorrespondenceLimit,
-    OpenInquiryLimit,
-    ReopenWindowExpired,
-    PoaRequired,
-    Conflict,
-    RateLimited,
-    QueryTooComplex,
-    GraphqlParseFailed,
-    GraphqlValidationFailed,
-    Internal,
-}
-
-/// An API failure: a code and a client-safe message.
-/// Deliberately not `Display`/`Error`: conversion into a GraphQL error must go through the
-/// `From` below, which attaches the code.
-#[derive(Debug, Clone)]
-pub struct ApiError {
-    pub code: ErrorCode,
-    pub message: String,
-}
-
-impl ApiError {
-    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self {
-            code,
-            message: message.into(),
-        }
-    }
-    pub fn not_found(what: &str) -> Self {
-        Self::new(ErrorCode::NotFound, format!("{what} not found"))
-    }
-    pub fn validation(message: impl Into<String>) -> Self {
-        Self::new(ErrorCode::Validation, message)
-    }
-    pub fn forbidden(message: impl Into<String>) -> Self {
-        Self::new(ErrorCode::Forbidden, message)
-    }
-    pub fn unauthenticated(message: impl Into<String>) -> Self {
-        Self::new(ErrorCode::Unauthenticated, message)
-    }
-    /// An internal failure: the cause is logged, the client sees only the code.
-    pub fn internal(cause: impl std::fmt::Display) -> Self {
-        tracing::error!(%cause, "internal error");
-        Self::new(
-            ErrorCode::Internal,
-            "internal error; the incident was logged",
-        )
-    }
-}
-
-impl From<crate::store::StoreError> for ApiError {
-    fn from(e: crate::store::StoreError) -> Self {
-        Self::internal(e)
-    }
-}
+pub use crate::domain::error::{DomainError as ApiError, ErrorCode};
 
 impl From<ApiError> for async_graphql::Error {
     fn from(e: ApiError) -> Self {

@@ -1,0 +1,53 @@
+//! The stable error vocabulary: every refusal carries one code from [`ErrorCode`] and a clear,
+//! client-safe message. The GraphQL layer maps it to `extensions.code`; the README lists the codes.
+
+/// Every client-facing error code, documented in the README's error table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::AsRefStr, strum::EnumIter)]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
+pub enum ErrorCode {
+    Unauthenticated,
+    Forbidden,
+    NotFound,
+    Validation,
+    InvalidTransition,
+    CorrespondenceLimit,
+    OpenInquiryLimit,
+    ReopenWindowExpired,
+    PoaRequired,
+    Conflict,
+    RateLimited,
+    QueryTooComplex,
+    GraphqlParseFailed,
+    GraphqlValidationFailed,
+    Internal,
+}
+
+/// An API failure: a code and a client-safe message.
+/// Deliberately not `Display`/`Error`: conversion into a GraphQL error must go through the
+/// `From` impl in `graphql::errors`, which attaches the code.
+#[derive(Debug, Clone)]
+pub struct DomainError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl DomainError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+    pub fn not_found(what: &str) -> Self {
+        Self::new(ErrorCode::NotFound, format!("{what} not found"))
+    }
+    pub fn validation(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Validation, message)
+    }
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Forbidden, message)
+    }
+    pub fn unauthenticated(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Unauthenticated, message)
+    }
+}
