@@ -33,6 +33,8 @@ pub struct Model {
     pub due_at: Option<DateTimeUtc>,
     pub opened_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// When the current status began (the 3-month waiting rule, R22).
+    pub status_changed_at: DateTimeUtc,
     pub closed_at: Option<DateTimeUtc>,
     pub version: i32,
 }

@@ -37,6 +37,7 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone_null("due_at"))
                     .col(timestamp_with_time_zone("opened_at"))
                     .col(timestamp_with_time_zone("updated_at"))
+                    .col(timestamp_with_time_zone("status_changed_at"))
                     .col(timestamp_with_time_zone_null("closed_at"))
                     .col(integer("version"))
                     .foreign_key(
@@ -186,6 +187,16 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        // Inquiry numbers: a sequence on PostgreSQL (no hot row); SQLite serialises writers and
+        // takes max + 1 inside the opening transaction.
+        if manager.get_database_backend() == sea_orm_migration::sea_orm::DbBackend::Postgres {
+            manager
+                .get_connection()
+                .execute_unprepared(
+                    "CREATE SEQUENCE IF NOT EXISTS inquiry_number_seq START WITH 10000000",
+                )
+                .await?;
+        }
         Ok(())
     }
 

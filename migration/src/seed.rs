@@ -761,6 +761,7 @@ pub async fn run(
             due_at: Set(None),
             opened_at: Set(opened_at),
             updated_at: Set(closed_at.unwrap_or(t)),
+            status_changed_at: Set(closed_at.unwrap_or(t)),
             closed_at: Set(closed_at),
             version: Set(1),
         });

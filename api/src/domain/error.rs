@@ -47,6 +47,12 @@ impl DomainError {
     pub fn forbidden(message: impl Into<String>) -> Self {
         Self::new(ErrorCode::Forbidden, message)
     }
+    pub fn invalid_transition(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::InvalidTransition, message)
+    }
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Conflict, message)
+    }
     pub fn unauthenticated(message: impl Into<String>) -> Self {
         Self::new(ErrorCode::Unauthenticated, message)
     }

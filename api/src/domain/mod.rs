@@ -16,12 +16,16 @@
 //! - הרחבת מידע = information expansion; תבנית תשובה = response template
 //! - רכז = coordinator; נאמן CRM = CRM trustee; מנהל משרד = office manager
 
+pub mod correspondence;
 pub mod enums;
 pub mod error;
+pub mod handling;
+pub mod limits;
 pub mod national_id;
 pub mod principal;
 pub mod routing;
 pub mod sla;
+pub mod status;
 
 pub use enums::*;
 pub use principal::{Principal, ReadScope};

@@ -3,6 +3,7 @@
 pub mod inquiries;
 pub mod people;
 pub mod reference;
+pub mod writes;
 
 use sea_orm::{ConnectOptions, Database};
 pub use sea_orm::{DatabaseConnection, DatabaseConnection as Db, DbErr, DbErr as StoreError};

@@ -164,10 +164,16 @@ pub fn measure(cal: &WorkingCalendar, input: &ClockInput<'_>) -> SlaReport {
         let start = seg.from.min(now);
         let end = seg.to.unwrap_or(now).min(now);
         let counts = counts_toward_sla(seg.status);
+        // Zero when `end <= start` (a row starting after `now`).
+        let whole = cal.working_time(start, end);
         let mut counted = Duration::zero();
         if counts && start < end {
             for (s, e) in minus_pauses(start, end, &pauses) {
-                let wt = cal.working_time(s, e);
+                let wt = if (s, e) == (start, end) {
+                    whole
+                } else {
+                    cal.working_time(s, e)
+                };
                 if reached_target_at.is_none() && total + counted + wt >= target {
                     let need = target - total - counted;
                     reached_target_at = Some(cal.add_working_time(s, need));
@@ -192,11 +198,7 @@ pub fn measure(cal: &WorkingCalendar, input: &ClockInput<'_>) -> SlaReport {
             assignee_id: seg.assignee_id,
             from: seg.from,
             to: seg.to,
-            working_time: if start < end {
-                cal.working_time(start, end)
-            } else {
-                Duration::zero()
-            },
+            working_time: whole,
             counted,
         });
     }
@@ -219,5 +221,258 @@ pub fn measure(cal: &WorkingCalendar, input: &ClockInput<'_>) -> SlaReport {
         paused: !running_now,
         due_at,
         reached_target_at,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{NaiveDate, TimeZone};
+    use chrono_tz::Asia::Jerusalem;
+    use strum::IntoEnumIterator;
+
+    fn local(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
+        let naive = NaiveDate::from_ymd_opt(y, m, d)
+            .unwrap()
+            .and_hms_opt(h, 0, 0)
+            .unwrap();
+        Jerusalem
+            .from_local_datetime(&naive)
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    fn seg(
+        status: Status,
+        team: i64,
+        clerk: Option<i64>,
+        from: DateTime<Utc>,
+        to: Option<DateTime<Utc>>,
+    ) -> Segment {
+        Segment {
+            status,
+            team_id: Some(team),
+            assignee_id: clerk,
+            from,
+            to,
+        }
+    }
+
+    fn run(segments: &[Segment], pauses: &[Pause], target_h: i64, now: DateTime<Utc>) -> SlaReport {
+        let input = ClockInput {
+            segments,
+            pauses,
+            target: Duration::hours(target_h),
+            now,
+        };
+        measure(&WorkingCalendar::default(), &input)
+    }
+
+    #[test]
+    fn r23_r30_which_statuses_count() {
+        for s in Status::iter() {
+            assert_eq!(
+                counts_as_handled(s),
+                s.is_closed() || s == Status::WaitingForCustomer
+            );
+            assert_eq!(counts_toward_sla(s), !counts_as_handled(s), "{s}");
+        }
+        assert!(counts_as_handled(Status::WaitingForCustomer));
+        assert!(counts_toward_sla(Status::InfoFromCustomer));
+    }
+
+    #[test]
+    fn r28_thursday_to_sunday_closed_inquiry() {
+        let (open, close) = (local(2026, 11, 26, 15), local(2026, 11, 29, 9));
+        let segs = [
+            seg(Status::InTreatment, 1, Some(7), open, Some(close)),
+            seg(Status::ClosedHandled, 1, Some(7), close, None),
+        ];
+        let r = run(&segs, &[], 40, local(2026, 12, 3, 12));
+        assert_eq!(r.working_time, Duration::hours(18));
+        assert_eq!(r.remaining, Duration::hours(22));
+        assert!(!r.breached && r.paused && r.due_at.is_none());
+        // The closed segment still shows its duration (R29) but counts nothing.
+        assert_eq!(r.segments[1].counted, Duration::zero());
+        assert_eq!(
+            r.segments[1].working_time,
+            Duration::hours(15 + 24 * 3 + 12)
+        );
+    }
+
+    #[test]
+    fn r30_waiting_for_customer_across_pesach_is_not_counted() {
+        // Pesach 2026: Thursday 2 April and Wednesday 8 April; chol hamoed is a working day.
+        let segs = [
+            seg(
+                Status::InTreatment,
+                1,
+                Some(7),
+                local(2026, 3, 31, 10),
+                Some(local(2026, 4, 1, 10)),
+            ),
+            seg(
+                Status::WaitingForCustomer,
+                1,
+                Some(7),
+                local(2026, 4, 1, 10),
+                Some(local(2026, 4, 12, 11)),
+            ),
+            seg(
+                Status::InfoFromCustomer,
+                2,
+                None,
+                local(2026, 4, 12, 11),
+                Some(local(2026, 4, 13, 10)),
+            ),
+            seg(
+                Status::ClosedHandled,
+                2,
+                Some(8),
+                local(2026, 4, 13, 10),
+                None,
+            ),
+        ];
+        let r = run(&segs, &[], 72, local(2026, 4, 20, 0));
+        assert_eq!(r.working_time, Duration::hours(24 + 23));
+        // Wed 14h, Pesach/Fri/Sat 0, Sun-Tue 3x24h, VII 0, Thu 24h, Fri/Sat 0, Sun 11h.
+        assert_eq!(
+            r.segments[1].working_time,
+            Duration::hours(14 + 72 + 24 + 11)
+        );
+        assert_eq!(r.segments[1].counted, Duration::zero());
+        assert_eq!(
+            r.by_team,
+            vec![(1, Duration::hours(24)), (2, Duration::hours(23))]
+        );
+        assert_eq!(
+            r.by_assignee,
+            vec![(7, Duration::hours(24)), (8, Duration::zero())]
+        );
+    }
+
+    #[test]
+    fn r29_reopened_inquiry_counts_both_active_periods() {
+        let segs = [
+            seg(
+                Status::InTreatment,
+                1,
+                Some(7),
+                local(2026, 11, 22, 9),
+                Some(local(2026, 11, 23, 9)),
+            ),
+            seg(
+                Status::ClosedHandled,
+                1,
+                Some(7),
+                local(2026, 11, 23, 9),
+                Some(local(2026, 11, 25, 9)),
+            ),
+            seg(
+                Status::InTreatment,
+                1,
+                Some(9),
+                local(2026, 11, 25, 9),
+                None,
+            ),
+        ];
+        let now = local(2026, 11, 26, 9);
+        let r = run(&segs, &[], 40, now);
+        assert_eq!(r.working_time, Duration::hours(48));
+        assert!(r.breached && !r.paused);
+        assert_eq!(r.remaining, Duration::hours(-8));
+        // 24h before closure + 16h after reopening: Thursday 01:00 local.
+        assert_eq!(r.reached_target_at, Some(local(2026, 11, 26, 1)));
+        assert_eq!(r.due_at, r.reached_target_at);
+        assert_eq!(
+            r.by_assignee,
+            vec![(7, Duration::hours(24)), (9, Duration::hours(24))]
+        );
+    }
+
+    #[test]
+    fn r16_documents_not_yet_loaded_are_not_counted() {
+        let segs = [seg(
+            Status::InTreatment,
+            1,
+            None,
+            local(2026, 11, 22, 9),
+            Some(local(2026, 11, 22, 17)),
+        )];
+        let pauses = [
+            Pause {
+                from: local(2026, 11, 22, 10),
+                to: Some(local(2026, 11, 22, 12)),
+            },
+            Pause {
+                from: local(2026, 11, 22, 11),
+                to: Some(local(2026, 11, 22, 13)),
+            },
+            Pause {
+                from: local(2026, 11, 22, 16),
+                to: None,
+            },
+        ];
+        let r = run(&segs, &pauses, 40, local(2026, 11, 22, 18));
+        assert_eq!(r.segments[0].working_time, Duration::hours(8));
+        assert_eq!(r.working_time, Duration::hours(8 - 3 - 1));
+        assert!(r.by_assignee.is_empty());
+    }
+
+    #[test]
+    fn r28_due_at_runs_over_the_weekend_and_pauses_clear_it() {
+        let open = local(2026, 11, 26, 15);
+        let segs = [seg(Status::OpenAssignedToTeam, 1, None, open, None)];
+        let r = run(&segs, &[], 24, local(2026, 11, 26, 16));
+        assert_eq!(r.remaining, Duration::hours(23));
+        // 8h left on Thursday, Friday and Saturday off, 15h on Sunday.
+        assert_eq!(r.due_at, Some(local(2026, 11, 29, 15)));
+        // Documents pending at `now`: the clock is paused.
+        let pending = [Pause {
+            from: local(2026, 11, 26, 15),
+            to: None,
+        }];
+        let r = run(&segs, &pending, 24, local(2026, 11, 26, 16));
+        assert!(r.paused && r.due_at.is_none() && r.working_time.is_zero());
+        // Waiting for the customer at `now`: paused.
+        let segs = [
+            seg(
+                Status::InTreatment,
+                1,
+                None,
+                open,
+                Some(local(2026, 11, 26, 17)),
+            ),
+            seg(
+                Status::WaitingForCustomer,
+                1,
+                None,
+                local(2026, 11, 26, 17),
+                None,
+            ),
+        ];
+        let r = run(&segs, &[], 24, local(2026, 11, 30, 0));
+        assert_eq!(
+            (r.working_time, r.paused, r.due_at),
+            (Duration::hours(2), true, None)
+        );
+    }
+
+    #[test]
+    fn r29_segments_are_reported_in_time_order_and_future_rows_count_nothing() {
+        let segs = [
+            seg(Status::InTreatment, 1, None, local(2026, 11, 23, 9), None),
+            seg(
+                Status::OpenAssignedToTeam,
+                1,
+                None,
+                local(2026, 11, 22, 9),
+                Some(local(2026, 11, 23, 9)),
+            ),
+        ];
+        let r = run(&segs, &[], 24, local(2026, 11, 22, 21));
+        assert_eq!(r.segments[0].status, Status::OpenAssignedToTeam);
+        assert_eq!(r.segments[0].counted, Duration::hours(12));
+        assert_eq!(r.segments[1].counted, Duration::zero());
     }
 }

@@ -15,3 +15,8 @@ pub use clock::{
     ClockInput, Pause, Segment, SegmentTime, SlaReport, counts_as_handled, counts_toward_sla,
     measure,
 };
+
+#[cfg(test)]
+mod calendar_tests;
+#[cfg(test)]
+mod props;

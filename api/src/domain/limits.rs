@@ -1,0 +1,144 @@
+//! Opening limits and field checks (§2.2.6, §4.1): at most three open inquiries per customer per
+//! triplet; the tax year where the triplet requires it; the handling unit for income-tax triplets.
+
+use super::error::{DomainError, ErrorCode};
+use super::{Channel, TaxDomain};
+
+/// Open inquiries a customer may hold on one triplet (R39).
+pub const MAX_OPEN_PER_TRIPLET: u64 = 3;
+
+/// Who opens the inquiry, for the R39 exception.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Opener {
+    pub by_representative: bool,
+    pub customer_is_company: bool,
+}
+
+/// R39: a fourth open inquiry on the same triplet is refused, except in real-estate taxation
+/// for a representative acting for a company client.
+pub fn check_open_limit(
+    domain: TaxDomain,
+    opener: Opener,
+    open_on_triplet: u64,
+) -> Result<(), DomainError> {
+    let unlimited =
+        domain == TaxDomain::RealEstate && opener.by_representative && opener.customer_is_company;
+    if !unlimited && open_on_triplet >= MAX_OPEN_PER_TRIPLET {
+        return Err(DomainError::new(
+            ErrorCode::OpenInquiryLimit,
+            format!(
+                "ללקוח כבר {MAX_OPEN_PER_TRIPLET} פניות פתוחות באותו נושא. ניתן להמשיך להתכתב בפניות הקיימות."
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// R5: the tax year is mandatory only where the triplet says so; when given it must be plausible.
+pub fn check_tax_year(
+    required: bool,
+    tax_year: Option<i32>,
+    current_year: i32,
+) -> Result<(), DomainError> {
+    match tax_year {
+        None if required => Err(DomainError::validation(
+            "שנת מס היא שדה חובה בשלשה זו (taxYear is required for this triplet)",
+        )),
+        Some(y) if !(1990..=current_year + 1).contains(&y) => Err(DomainError::validation(
+            format!("taxYear must be between 1990 and {}", current_year + 1),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// R6: the handling unit (חוליה) is shown automatically for income-tax triplets only, from the
+/// unit of the team the inquiry is routed to.
+pub fn derived_unit(domain: TaxDomain, team_unit: Option<&str>) -> Option<String> {
+    (domain == TaxDomain::IncomeTax)
+        .then(|| team_unit.map(str::to_string))
+        .flatten()
+}
+
+/// R54: which channels each kind of opener may record.
+pub fn channel_allowed(channel: Channel, by_customer: bool, by_representative: bool) -> bool {
+    match channel {
+        Channel::Web => by_customer,
+        Channel::RepresentativesNetwork => by_representative,
+        Channel::Phone | Channel::InfoCenterHaifa | Channel::InfoCenterJerusalem => {
+            !by_customer && !by_representative
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CUSTOMER: Opener = Opener {
+        by_representative: false,
+        customer_is_company: false,
+    };
+
+    #[test]
+    fn r39_fourth_open_inquiry_on_a_triplet_is_refused() {
+        assert!(check_open_limit(TaxDomain::IncomeTax, CUSTOMER, 2).is_ok());
+        assert_eq!(
+            check_open_limit(TaxDomain::IncomeTax, CUSTOMER, 3)
+                .unwrap_err()
+                .code,
+            ErrorCode::OpenInquiryLimit
+        );
+    }
+
+    #[test]
+    fn r39_real_estate_representative_for_a_company_is_not_limited() {
+        let rep_company = Opener {
+            by_representative: true,
+            customer_is_company: true,
+        };
+        assert!(check_open_limit(TaxDomain::RealEstate, rep_company, 10).is_ok());
+        assert!(
+            check_open_limit(TaxDomain::IncomeTax, rep_company, 3).is_err(),
+            "only in real estate"
+        );
+        let rep_person = Opener {
+            by_representative: true,
+            customer_is_company: false,
+        };
+        assert!(
+            check_open_limit(TaxDomain::RealEstate, rep_person, 3).is_err(),
+            "only for companies"
+        );
+    }
+
+    #[test]
+    fn r5_tax_year_only_where_required() {
+        assert!(check_tax_year(true, None, 2026).is_err());
+        assert!(check_tax_year(false, None, 2026).is_ok());
+        assert!(check_tax_year(true, Some(2024), 2026).is_ok());
+        assert!(check_tax_year(true, Some(1800), 2026).is_err());
+        assert!(check_tax_year(false, Some(2030), 2026).is_err());
+    }
+
+    #[test]
+    fn r6_unit_only_for_income_tax() {
+        assert_eq!(
+            derived_unit(TaxDomain::IncomeTax, Some("חוליה 17")).as_deref(),
+            Some("חוליה 17")
+        );
+        assert_eq!(derived_unit(TaxDomain::Vat, Some("x")), None);
+    }
+
+    #[test]
+    fn r54_channels_follow_the_opener() {
+        assert!(channel_allowed(Channel::Web, true, false));
+        assert!(!channel_allowed(Channel::Phone, true, false));
+        assert!(channel_allowed(
+            Channel::RepresentativesNetwork,
+            false,
+            true
+        ));
+        assert!(channel_allowed(Channel::InfoCenterHaifa, false, false));
+        assert!(!channel_allowed(Channel::Web, false, false));
+    }
+}
