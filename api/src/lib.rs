@@ -33,6 +33,10 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Per-principal rate limits (Redis when configured, in-process otherwise).
     pub rate_limiter: Arc<dyn infra::ratelimit::RateLimiter>,
+    /// Job lock shared by replicas (scheduler passes).
+    pub job_lock: Arc<dyn infra::locks::JobLock>,
+    /// The use cases (also driven by the scheduler).
+    pub services: Arc<service::inquiries::Services>,
     /// SQL statements executed since start (tests assert on it; cheap enough to keep always).
     pub statements: Arc<AtomicU64>,
 }
@@ -76,26 +80,51 @@ pub async fn build_app_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyh
     db.set_metric_callback(move |_| {
         counter.fetch_add(1, Ordering::Relaxed);
     });
+    let services = Arc::new(service::inquiries::Services {
+        db: db.clone(),
+        reference: reference.clone(),
+        clock: clock.clone(),
+        events: infra::events::EventBus::new(),
+        settings: service::inquiries::Settings::default(),
+    });
     let shared = Shared {
         db: db.clone(),
         reference,
         ids: graphql::ids::IdCodec::new(&config.node_id_secret),
+        services: services.clone(),
     };
-    let rate_limiter: Arc<dyn infra::ratelimit::RateLimiter> = match &config.redis_url {
-        Some(url) => Arc::new(
-            infra::ratelimit::RedisRateLimiter::connect(
-                url,
-                &config.redis_key_prefix,
-                config.rate_limit_per_minute,
+    let (rate_limiter, job_lock): (
+        Arc<dyn infra::ratelimit::RateLimiter>,
+        Arc<dyn infra::locks::JobLock>,
+    ) = match &config.redis_url {
+        Some(url) => {
+            let client = redis::Client::open(url.as_str())
+                .with_context(|| format!("bad REDIS_URL {}", redact(url)))?;
+            let conn = redis::aio::ConnectionManager::new(client)
+                .await
+                .with_context(|| format!("cannot connect to Redis at {}", redact(url)))?;
+            (
+                Arc::new(infra::ratelimit::RedisRateLimiter::new(
+                    conn.clone(),
+                    &config.redis_key_prefix,
+                    config.rate_limit_per_minute,
+                )),
+                Arc::new(infra::locks::RedisJobLock::new(
+                    conn,
+                    &config.redis_key_prefix,
+                )),
             )
-            .await
-            .with_context(|| format!("cannot connect to Redis at {}", redact(url)))?,
+        }
+        None => (
+            Arc::new(infra::ratelimit::LocalRateLimiter::new(
+                config.rate_limit_per_minute,
+            )),
+            Arc::new(infra::locks::LocalJobLock::default()),
         ),
-        None => Arc::new(infra::ratelimit::LocalRateLimiter::new(
-            config.rate_limit_per_minute,
-        )),
     };
     let state = AppState {
+        services,
+        job_lock,
         rate_limiter,
         schema: graphql::schema::build(Some(shared)),
         auth: auth::Authenticator::new(

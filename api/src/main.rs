@@ -121,6 +121,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let bind = config.bind;
     let started = std::time::Instant::now();
     let app = api::build_app(config).await?;
+    let _scheduler =
+        api::infra::scheduler::spawn(app.state.services.clone(), app.state.job_lock.clone());
     let listener = tokio::net::TcpListener::bind(bind)
         .await
         .with_context(|| format!("cannot listen on {bind}"))?;

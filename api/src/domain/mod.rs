@@ -23,6 +23,7 @@ pub mod handling;
 pub mod limits;
 pub mod national_id;
 pub mod principal;
+pub mod representation;
 pub mod routing;
 pub mod sla;
 pub mod status;

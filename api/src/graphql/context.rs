@@ -16,6 +16,7 @@ pub struct Shared {
     pub db: DatabaseConnection,
     pub reference: Arc<Reference>,
     pub ids: IdCodec,
+    pub services: Arc<crate::service::inquiries::Services>,
 }
 
 /// Per-request data: the authenticated principal and the request's loaders.
@@ -33,6 +34,20 @@ pub trait CtxExt {
     }
     fn scope(&self) -> GqlResult<ReadScope> {
         Ok(self.req()?.principal.read_scope())
+    }
+    /// The use cases and the acting principal.
+    fn services(
+        &self,
+    ) -> GqlResult<(
+        &crate::service::inquiries::Services,
+        crate::service::inquiries::Actor,
+    )> {
+        let req = self.req()?;
+        let actor = crate::service::inquiries::Actor {
+            principal: req.principal.clone(),
+            request_id: Some(req.request_id.clone()),
+        };
+        Ok((&self.shared()?.services, actor))
     }
     /// Staff only; anyone else gets FORBIDDEN.
     fn require_staff(&self) -> GqlResult<&Principal> {

@@ -5,6 +5,7 @@ pub mod context;
 pub mod errors;
 pub mod ids;
 pub mod loaders;
+pub mod mutation;
 pub mod pagination;
 pub mod query;
 pub mod schema;

@@ -1,12 +1,13 @@
 //! Builds the schema with its limits (depth, complexity with page sizes multiplied, no field
 //! suggestions) and its shared data.
 
-use async_graphql::{EmptyMutation, EmptySubscription, Schema};
+use async_graphql::{EmptySubscription, Schema};
 
 use super::context::Shared;
+use super::mutation::MutationRoot;
 use super::query::QueryRoot;
 
-pub type ApiSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+pub type ApiSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
 /// Deepest selection accepted.
 pub const MAX_DEPTH: usize = 10;
@@ -14,7 +15,7 @@ pub const MAX_DEPTH: usize = 10;
 pub const MAX_COMPLEXITY: usize = 20_000;
 
 pub fn build(shared: Option<Shared>) -> ApiSchema {
-    let mut b = Schema::build(QueryRoot, EmptyMutation, EmptySubscription)
+    let mut b = Schema::build(QueryRoot, MutationRoot::default(), EmptySubscription)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .limit_recursive_depth(32)

@@ -2,4 +2,7 @@
 //! implementations with in-process twins).
 
 pub mod clock;
+pub mod events;
+pub mod locks;
 pub mod ratelimit;
+pub mod scheduler;

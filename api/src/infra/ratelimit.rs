@@ -100,20 +100,12 @@ pub struct RedisRateLimiter {
 }
 
 impl RedisRateLimiter {
-    pub async fn connect(
-        url: &str,
-        prefix: &str,
-        limit_per_minute: u32,
-    ) -> Result<Self, RateLimitError> {
-        let client = redis::Client::open(url).map_err(|e| RateLimitError(e.to_string()))?;
-        let conn = redis::aio::ConnectionManager::new(client)
-            .await
-            .map_err(|e| RateLimitError(e.to_string()))?;
-        Ok(Self {
+    pub fn new(conn: redis::aio::ConnectionManager, prefix: &str, limit_per_minute: u32) -> Self {
+        Self {
             conn,
             prefix: prefix.to_string(),
             limit: limit_per_minute,
-        })
+        }
     }
 }
 

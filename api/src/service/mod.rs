@@ -1,6 +1,8 @@
 //! Use cases: one transaction each, combining domain rules, storage, audit and events.
 
 pub mod errors;
+pub mod inquiries;
 pub mod principals;
+pub mod representation;
 pub mod routing;
 pub mod seed;

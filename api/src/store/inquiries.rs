@@ -354,3 +354,34 @@ pub async fn correspondence(
 ) -> Result<Option<correspondence::Model>, DbErr> {
     correspondence::Entity::find_by_id(id).one(db).await
 }
+
+/// Unscoped lookup inside a transaction (callers check access).
+pub async fn find_in<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    id: i64,
+) -> Result<Option<inquiry::Model>, DbErr> {
+    inquiry::Entity::find_by_id(id).one(db).await
+}
+
+/// R46: the customer's other open inquiries on the same topic (main and secondary topic).
+pub async fn similar_open(
+    db: &DatabaseConnection,
+    scope: &ReadScope,
+    of: &inquiry::Model,
+    limit: u64,
+) -> Result<Vec<inquiry::Model>, DbErr> {
+    let prefix = of
+        .triplet_code
+        .rsplit_once('.')
+        .map(|(p, _)| format!("{p}."))
+        .unwrap_or_default();
+    scoped(inquiry::Entity::find(), scope)
+        .filter(inquiry::Column::CustomerId.eq(of.customer_id))
+        .filter(inquiry::Column::Id.ne(of.id))
+        .filter(inquiry::Column::ClosedAt.is_null())
+        .filter(inquiry::Column::TripletCode.starts_with(&prefix))
+        .order_by_desc(inquiry::Column::OpenedAt)
+        .limit(limit)
+        .all(db)
+        .await
+}

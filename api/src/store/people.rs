@@ -60,7 +60,10 @@ pub async fn roles_of(db: &DatabaseConnection, user_id: i64) -> Result<Vec<Strin
         .collect())
 }
 
-pub async fn team_ids_of(db: &DatabaseConnection, user_id: i64) -> Result<Vec<i64>, DbErr> {
+pub async fn team_ids_of<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    user_id: i64,
+) -> Result<Vec<i64>, DbErr> {
     Ok(team_member::Entity::find()
         .filter(team_member::Column::UserId.eq(user_id))
         .all(db)
@@ -72,8 +75,8 @@ pub async fn team_ids_of(db: &DatabaseConnection, user_id: i64) -> Result<Vec<i6
 
 /// Whether a customer is visible in a read scope (R2: staff; the customer; a representative
 /// with a power of attorney for the customer).
-pub async fn customer_visible(
-    db: &DatabaseConnection,
+pub async fn customer_visible<C: sea_orm::ConnectionTrait>(
+    db: &C,
     scope: &ReadScope,
     customer_id: i64,
 ) -> Result<bool, DbErr> {
@@ -201,4 +204,56 @@ pub async fn first_representative(
     representative::Entity::find_by_id(p.representative_id)
         .one(db)
         .await
+}
+
+pub async fn user_by_id<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    id: i64,
+) -> Result<Option<user::Model>, DbErr> {
+    user::Entity::find_by_id(id).one(db).await
+}
+
+pub async fn representative_by_id<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    id: i64,
+) -> Result<Option<representative::Model>, DbErr> {
+    representative::Entity::find_by_id(id).one(db).await
+}
+
+/// Powers of attorney of a representative for a client that are in force at `now`.
+pub async fn valid_poas<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    rep: i64,
+    customer: i64,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<power_of_attorney::Model>, DbErr> {
+    power_of_attorney::Entity::find()
+        .filter(power_of_attorney::Column::RepresentativeId.eq(rep))
+        .filter(power_of_attorney::Column::CustomerId.eq(customer))
+        .filter(power_of_attorney::Column::RevokedAt.is_null())
+        .filter(power_of_attorney::Column::ValidFrom.lte(now))
+        .filter(
+            Condition::any()
+                .add(power_of_attorney::Column::ValidTo.is_null())
+                .add(power_of_attorney::Column::ValidTo.gt(now)),
+        )
+        .all(db)
+        .await
+}
+
+pub async fn assessment_by_number<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    number: &str,
+) -> Result<Option<entity::assessment::Model>, DbErr> {
+    entity::assessment::Entity::find()
+        .filter(entity::assessment::Column::Number.eq(number))
+        .one(db)
+        .await
+}
+
+pub async fn customer_by_id<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    id: i64,
+) -> Result<Option<customer::Model>, DbErr> {
+    customer::Entity::find_by_id(id).one(db).await
 }

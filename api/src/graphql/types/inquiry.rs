@@ -198,6 +198,30 @@ impl Inquiry {
             .await?
             .unwrap_or(0))
     }
+    /// Many correspondences: the clerk should phone the customer (R13, §6.7).
+    async fn phone_call_suggested(&self, ctx: &Context<'_>) -> GqlResult<bool> {
+        ctx.require_staff()?;
+        let n = ctx
+            .req()?
+            .loaders
+            .correspondences
+            .load_one(self.0.id)
+            .await?
+            .map(|v| v.len())
+            .unwrap_or(0);
+        Ok(domain::correspondence::phone_call_suggested(
+            n,
+            ctx.shared()?.services.settings.phone_call_threshold,
+        ))
+    }
+    /// The customer's other open inquiries on the same topic, to answer and close together (R46).
+    async fn similar_open_inquiries(&self, ctx: &Context<'_>) -> GqlResult<Vec<Inquiry>> {
+        ctx.require_staff()?;
+        let rows = q::similar_open(&ctx.shared()?.db, &ctx.scope()?, &self.0, 20)
+            .await
+            .map_err(ApiError::from)?;
+        Ok(rows.into_iter().map(Inquiry).collect())
+    }
     /// The handling clerk's name as the customer sees it in the personal area; hidden for
     /// inquiries opened in the Haifa and Jerusalem information centres (R38, §6.8).
     async fn handler_name_for_customer(&self, ctx: &Context<'_>) -> GqlResult<Option<String>> {

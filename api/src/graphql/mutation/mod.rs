@@ -1,0 +1,10 @@
+//! Mutation root. Every mutation takes one `input` object and returns a payload with the changed
+//! objects; each is one transaction in the service layer.
+
+mod inquiry;
+
+pub use inquiry::InquiryMutations;
+
+/// The mutation root, merged from the areas.
+#[derive(async_graphql::MergedObject, Default)]
+pub struct MutationRoot(InquiryMutations);

@@ -1,0 +1,43 @@
+//! The in-process scheduler: every minute, the replica that takes the job lock runs the system's
+//! passes (R22: close inquiries waiting for the customer for three months).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::locks::JobLock;
+use crate::service::inquiries::{Services, system};
+
+pub const PERIOD: Duration = Duration::from_secs(60);
+
+/// Runs one pass if this replica gets the lock; returns inquiries closed (None if another replica holds it).
+pub async fn run_once(services: &Services, lock: &dyn JobLock) -> Option<usize> {
+    if !lock.try_acquire("close-stale-waiting", PERIOD).await {
+        return None;
+    }
+    match system::close_stale_waiting(services).await {
+        Ok(n) => {
+            if n > 0 {
+                tracing::info!(
+                    closed = n,
+                    "closed inquiries that waited three months for the customer"
+                );
+            }
+            Some(n)
+        }
+        Err(e) => {
+            tracing::error!(error = %e.message, "scheduled pass failed");
+            Some(0)
+        }
+    }
+}
+
+/// Spawns the periodic loop.
+pub fn spawn(services: Arc<Services>, lock: Arc<dyn JobLock>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(PERIOD);
+        loop {
+            tick.tick().await;
+            run_once(&services, lock.as_ref()).await;
+        }
+    })
+}

@@ -1,0 +1,251 @@
+//! Inquiry use cases (issue: lifecycle). Each public function is one transaction: it locks what
+//! it changes, asks the domain rules, writes the change, its history row (R27) and its audit row
+//! (R3), commits, then publishes an event.
+
+pub mod assign;
+pub mod correspondence;
+pub mod open;
+pub mod status;
+pub mod system;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use entity::inquiry;
+use sea_orm::DatabaseTransaction;
+
+use crate::domain::error::DomainError;
+use crate::domain::handling::{Place, Staff};
+use crate::domain::principal::PrincipalKind;
+use crate::domain::{Principal, Role, Status, TaxDomain};
+use crate::infra::clock::Clock;
+use crate::infra::events::{EventBus, InquiryEvent, InquiryEventKind};
+use crate::store::reference::Reference;
+use crate::store::writes::{self, AuditRow};
+use crate::store::{self, Db};
+
+/// Tunable rules (defaults from the directive).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// R11: days after closing in which the customer may still write.
+    pub reopen_days: u64,
+    /// R13: correspondences from which a phone call is suggested.
+    pub phone_call_threshold: usize,
+    /// R22: months of waiting for the customer before the system closes the inquiry.
+    pub waiting_close_months: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            reopen_days: crate::domain::correspondence::DEFAULT_REOPEN_DAYS,
+            phone_call_threshold: crate::domain::correspondence::DEFAULT_PHONE_CALL_THRESHOLD,
+            waiting_close_months: 3,
+        }
+    }
+}
+
+/// What the use cases need.
+pub struct Services {
+    pub db: Db,
+    pub reference: Arc<Reference>,
+    pub clock: Arc<dyn Clock>,
+    pub events: EventBus,
+    pub settings: Settings,
+}
+
+/// Who acts, and for which request (audit).
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub principal: Principal,
+    pub request_id: Option<String>,
+}
+
+impl Actor {
+    pub fn system() -> Self {
+        Self {
+            principal: Principal {
+                kind: PrincipalKind::Staff(0),
+                roles: vec![],
+            },
+            request_id: None,
+        }
+    }
+    fn is_system(&self) -> bool {
+        self.principal.kind == PrincipalKind::Staff(0)
+    }
+    pub(crate) fn kind_code(&self) -> &'static str {
+        match self.principal.kind {
+            _ if self.is_system() => "SYSTEM",
+            PrincipalKind::Staff(_) => "USER",
+            PrincipalKind::Customer(_) => "CUSTOMER",
+            PrincipalKind::Representative(_) => "REPRESENTATIVE",
+        }
+    }
+    pub(crate) fn id(&self) -> Option<i64> {
+        match self.principal.kind {
+            _ if self.is_system() => None,
+            PrincipalKind::Staff(id)
+            | PrincipalKind::Customer(id)
+            | PrincipalKind::Representative(id) => Some(id),
+        }
+    }
+}
+
+pub(crate) fn parse_status(m: &inquiry::Model) -> Result<Status, DomainError> {
+    m.status
+        .parse()
+        .map_err(|_| DomainError::internal(format!("stored status {:?}", m.status)))
+}
+
+pub(crate) fn domain_of(code: &str) -> Result<TaxDomain, DomainError> {
+    TaxDomain::of_triplet_code(code)
+        .ok_or_else(|| DomainError::validation(format!("unknown tax domain in {code}")))
+}
+
+pub(crate) fn place(m: &inquiry::Model) -> Place {
+    Place {
+        office_id: m.office_id,
+        team_id: m.team_id,
+        assignee_id: m.assignee_id,
+    }
+}
+
+impl Services {
+    pub(crate) fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// The staff member behind an actor, with office, teams and roles; FORBIDDEN for others.
+    pub(crate) async fn staff<C: sea_orm::ConnectionTrait>(
+        &self,
+        db: &C,
+        actor: &Actor,
+    ) -> Result<Staff, DomainError> {
+        let PrincipalKind::Staff(user_id) = actor.principal.kind else {
+            return Err(DomainError::forbidden("this action is for ITA staff"));
+        };
+        let user = store::people::user_by_id(db, user_id)
+            .await?
+            .ok_or_else(|| DomainError::forbidden("unknown staff user"))?;
+        if !user.active {
+            return Err(DomainError::forbidden("the staff user is not active"));
+        }
+        Ok(Staff {
+            user_id,
+            office_id: user.office_id,
+            team_ids: store::people::team_ids_of(db, user_id).await?,
+            roles: actor.principal.roles.clone(),
+        })
+    }
+
+    /// Locks an inquiry for change; NOT_FOUND if missing; CONFLICT if the caller's expected
+    /// version is stale (optimistic locking on top of the row lock).
+    pub(crate) async fn lock(
+        &self,
+        txn: &DatabaseTransaction,
+        id: i64,
+        expected_version: Option<i32>,
+    ) -> Result<inquiry::Model, DomainError> {
+        let m = writes::lock_inquiry(txn, id)
+            .await?
+            .ok_or_else(|| DomainError::not_found("inquiry"))?;
+        if let Some(v) = expected_version
+            && v != m.version - 1
+        {
+            return Err(DomainError::conflict(format!(
+                "the inquiry changed meanwhile (version {} is now {}); reload it and try again",
+                v,
+                m.version - 1
+            )));
+        }
+        Ok(m)
+    }
+
+    /// Writes the audit row of a mutation inside its transaction.
+    pub(crate) async fn audit(
+        &self,
+        txn: &DatabaseTransaction,
+        actor: &Actor,
+        operation: &str,
+        inquiry_ids: &[i64],
+        fields: &[&str],
+        details: Option<String>,
+    ) -> Result<(), DomainError> {
+        writes::append_audit(
+            txn,
+            AuditRow {
+                at: self.now(),
+                request_id: actor.request_id.clone(),
+                actor_kind: actor.kind_code().into(),
+                actor_id: actor.id(),
+                roles: actor
+                    .principal
+                    .roles
+                    .iter()
+                    .map(|r| r.code())
+                    .collect::<Vec<_>>()
+                    .join(","),
+                operation: operation.into(),
+                object_type: Some("Inquiry".into()),
+                object_ids: inquiry_ids
+                    .iter()
+                    .map(i64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(","),
+                fields: fields.join(","),
+                outcome: "OK".into(),
+                details,
+            },
+        )
+        .await?;
+        Ok(())
+    }
+
+    pub(crate) fn publish(&self, kind: InquiryEventKind, m: &inquiry::Model) {
+        self.events.publish(InquiryEvent {
+            kind,
+            inquiry_id: m.id,
+            team_id: m.team_id,
+            customer_id: m.customer_id,
+            status: m.status.clone(),
+            at: m.updated_at,
+        });
+    }
+
+    /// The team kind code and office kind of a team.
+    pub(crate) fn team_kind_of(&self, team_id: i64) -> Option<(&str, &str)> {
+        let t = self.reference.team(team_id)?;
+        let k = self.reference.team_kind(&t.kind_code)?;
+        Some((t.kind_code.as_str(), k.office_kind.as_str()))
+    }
+}
+
+/// Roles with HQ-wide reach.
+pub(crate) fn is_hq(s: &Staff) -> bool {
+    s.has(Role::HqMainTeam)
+}
+
+/// Validates a free-text field's length.
+pub(crate) fn check_len(name: &str, v: Option<&str>, max: usize) -> Result<(), DomainError> {
+    match v {
+        Some(s) if s.chars().count() > max => Err(DomainError::validation(format!(
+            "{name} is limited to {max} characters"
+        ))),
+        Some(s)
+            if s.chars()
+                .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') =>
+        {
+            Err(DomainError::validation(format!(
+                "{name} contains control characters"
+            )))
+        }
+        _ => Ok(()),
+    }
+}
+
+pub(crate) fn non_empty(v: Option<&str>) -> Option<String> {
+    v.map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}

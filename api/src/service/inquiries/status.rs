@@ -1,0 +1,256 @@
+//! Status changes by staff (§5.2, R17-R20, R9) and closing several of a customer's inquiries
+//! together (R46).
+
+use entity::inquiry;
+use sea_orm::{ActiveValue::Set, DatabaseTransaction, IntoActiveModel, TransactionTrait};
+
+use super::{Actor, Services, check_len, domain_of, non_empty, parse_status, place};
+use crate::domain::error::DomainError;
+use crate::domain::handling::{self, Staff};
+use crate::domain::status::{self, ChangeRequest};
+use crate::domain::{Channel, ClosureReason, Status};
+use crate::infra::events::InquiryEventKind;
+use crate::store::writes::{self, HistoryRow, NewCorrespondence};
+
+pub const MAX_NOTE_CHARS: usize = 4_000;
+pub const MAX_RESPONSE_CHARS: usize = 10_000;
+/// Inquiries closed together at most.
+pub const MAX_CLOSE_TOGETHER: usize = 50;
+
+#[derive(Debug, Clone)]
+pub struct ChangeStatusInput {
+    pub inquiry_id: i64,
+    pub status: Status,
+    pub proposed_solution: Option<String>,
+    pub response_to_customer: Option<String>,
+    pub closure_reason: Option<ClosureReason>,
+    pub target_team_id: Option<i64>,
+    pub expected_version: Option<i32>,
+}
+
+pub async fn change_status(
+    svc: &Services,
+    actor: &Actor,
+    input: ChangeStatusInput,
+) -> Result<inquiry::Model, DomainError> {
+    check_len(
+        "proposedSolution",
+        input.proposed_solution.as_deref(),
+        MAX_NOTE_CHARS,
+    )?;
+    check_len(
+        "responseToCustomer",
+        input.response_to_customer.as_deref(),
+        MAX_RESPONSE_CHARS,
+    )?;
+    let txn = svc.db.begin().await?;
+    let staff = svc.staff(&txn, actor).await?;
+    let before = svc
+        .lock(&txn, input.inquiry_id, input.expected_version)
+        .await?;
+    let after = apply_change(svc, &txn, actor, &staff, &before, &input).await?;
+    svc.audit(
+        &txn,
+        actor,
+        "changeStatus",
+        &[after.id],
+        &["status", "proposedSolution", "responseToCustomer"],
+        Some(format!("{} -> {}", before.status, after.status)),
+    )
+    .await?;
+    txn.commit().await?;
+    svc.publish(InquiryEventKind::StatusChanged, &after);
+    Ok(after)
+}
+
+async fn apply_change(
+    svc: &Services,
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    staff: &Staff,
+    before: &inquiry::Model,
+    input: &ChangeStatusInput,
+) -> Result<inquiry::Model, DomainError> {
+    if !handling::may_handle(staff, &place(before)) {
+        return Err(DomainError::forbidden(
+            "only the handling team, the assignee or the office's managers may change this inquiry",
+        ));
+    }
+    let from = parse_status(before)?;
+    let channel: Channel = before
+        .channel
+        .parse()
+        .map_err(|_| DomainError::internal("stored channel"))?;
+    let proposed = non_empty(input.proposed_solution.as_deref());
+    let response = non_empty(input.response_to_customer.as_deref());
+    status::check_staff_change(
+        from,
+        input.status,
+        channel,
+        &ChangeRequest {
+            proposed_solution: proposed.as_deref(),
+            response_to_customer: response.as_deref(),
+            closure_reason: input.closure_reason,
+            has_target_team: input.target_team_id.is_some(),
+        },
+    )?;
+    let now = svc.now();
+    let mut office_id = before.office_id;
+    let mut team_id = before.team_id;
+    let mut assignee = before.assignee_id;
+    let mut kind = "STATUS_CHANGE";
+    match input.status {
+        Status::TransferForFurtherTreatment => {
+            // R20: among the teams valid for the (possibly changed) triplet.
+            let target = input.target_team_id.unwrap_or_default();
+            let team = svc
+                .reference
+                .team(target)
+                .ok_or_else(|| DomainError::not_found("team"))?;
+            let (kind_code, office_kind) = svc
+                .team_kind_of(target)
+                .ok_or_else(|| DomainError::not_found("team"))?;
+            let triplet = svc
+                .reference
+                .triplet(&before.triplet_code)
+                .ok_or_else(|| DomainError::internal("triplet missing"))?;
+            if !handling::team_valid_for_triplet(
+                kind_code,
+                office_kind,
+                &triplet.default_team_kind,
+                domain_of(&before.triplet_code)?,
+            ) {
+                return Err(DomainError::validation(format!(
+                    "team {kind_code} does not handle triplet {}; change the triplet first or transfer to the HQ main team",
+                    before.triplet_code
+                )));
+            }
+            office_id = team.office_id;
+            team_id = team.id;
+            assignee = None;
+            kind = "TRANSFER";
+        }
+        // §5.2.2: in treatment means assigned to a user.
+        Status::InTreatment if assignee.is_none() => assignee = Some(staff.user_id),
+        _ => {}
+    }
+    let closing = input.status.is_closed();
+    let mut am = before.clone().into_active_model();
+    am.status = Set(input.status.code().into());
+    am.office_id = Set(office_id);
+    am.team_id = Set(team_id);
+    am.assignee_id = Set(assignee);
+    am.updated_at = Set(now);
+    am.status_changed_at = Set(now);
+    if let Some(p) = &proposed {
+        am.proposed_solution = Set(Some(p.clone()));
+    }
+    if closing {
+        am.closed_at = Set(Some(now));
+        am.closure_reason = Set(input.closure_reason.map(|r| r.code().to_string()));
+    }
+    let after = writes::update_inquiry(txn, am).await?;
+    // R9: every reply to the customer is a correspondence; it also resets the R10 counter.
+    if let Some(r) = response {
+        writes::insert_correspondence(
+            txn,
+            NewCorrespondence {
+                inquiry_id: after.id,
+                direction: "FROM_CLERK",
+                author_customer_id: None,
+                author_representative_id: None,
+                author_user_id: Some(staff.user_id),
+                body: r,
+                at: now,
+            },
+        )
+        .await?;
+    }
+    writes::append_history(
+        txn,
+        Some(before),
+        &after,
+        HistoryRow {
+            kind,
+            at: now,
+            actor_kind: actor.kind_code(),
+            actor_id: actor.id(),
+            note: proposed,
+        },
+    )
+    .await?;
+    Ok(after)
+}
+
+#[derive(Debug, Clone)]
+pub struct CloseTogetherInput {
+    pub inquiry_ids: Vec<i64>,
+    pub status: Status,
+    pub proposed_solution: Option<String>,
+    pub response_to_customer: Option<String>,
+    pub closure_reason: Option<ClosureReason>,
+}
+
+/// R46 (§4.1, §6.6): closes a customer's open inquiries on one topic together, each with the
+/// same answer, in one transaction.
+pub async fn close_together(
+    svc: &Services,
+    actor: &Actor,
+    input: CloseTogetherInput,
+) -> Result<Vec<inquiry::Model>, DomainError> {
+    if !input.status.is_closed()
+        || !matches!(
+            input.status,
+            Status::ClosedHandled | Status::ClosedWithoutTreatment
+        )
+    {
+        return Err(DomainError::validation(
+            "status must be CLOSED_HANDLED or CLOSED_WITHOUT_TREATMENT",
+        ));
+    }
+    let mut ids = input.inquiry_ids.clone();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() || ids.len() > MAX_CLOSE_TOGETHER {
+        return Err(DomainError::validation(format!(
+            "pass 1-{MAX_CLOSE_TOGETHER} inquiries"
+        )));
+    }
+    let txn = svc.db.begin().await?;
+    let staff = svc.staff(&txn, actor).await?;
+    let mut out = Vec::with_capacity(ids.len());
+    let mut customer = None;
+    // Locks in id order, so concurrent batches cannot deadlock.
+    for id in &ids {
+        let before = svc.lock(&txn, *id, None).await?;
+        if *customer.get_or_insert(before.customer_id) != before.customer_id {
+            return Err(DomainError::validation(
+                "inquiries closed together must belong to one customer",
+            ));
+        }
+        let change = ChangeStatusInput {
+            inquiry_id: *id,
+            status: input.status,
+            proposed_solution: input.proposed_solution.clone(),
+            response_to_customer: input.response_to_customer.clone(),
+            closure_reason: input.closure_reason,
+            target_team_id: None,
+            expected_version: None,
+        };
+        out.push(apply_change(svc, &txn, actor, &staff, &before, &change).await?);
+    }
+    svc.audit(
+        &txn,
+        actor,
+        "closeInquiriesTogether",
+        &ids,
+        &["status", "responseToCustomer"],
+        None,
+    )
+    .await?;
+    txn.commit().await?;
+    for m in &out {
+        svc.publish(InquiryEventKind::StatusChanged, m);
+    }
+    Ok(out)
+}
