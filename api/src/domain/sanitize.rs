@@ -1,6 +1,7 @@
 //! Attachment sanitising ("הלבנה", directive §5.2.11; R15, R22): decides from a file's name,
 //! declared content type and bytes whether it is Clean, Invalid or Infected. An inquiry with an
-//! Invalid or Infected file is closed by the system (R22); R16 pauses the SLA until the verdict.
+//! Invalid or Infected file is closed by the system (R22). R16 (SLA paused until uploads are
+//! loaded) belongs to the caller: this module is pure and knows nothing of time.
 //!
 //! Owns: the allowed-type table, magic-byte detection, name rules, and structural checks (EICAR,
 //! Office macros, PDF active content, zip bombs). Must not: do I/O, read the clock, decompress,
@@ -40,6 +41,17 @@ pub enum FileKind {
     Xls,
 }
 
+impl FileKind {
+    /// The canonical content type to serve the file with — never echo the declared one.
+    pub fn content_type(self) -> &'static str {
+        let allowed = ALLOWED.iter().find(|a| a.kind == self);
+        allowed
+            .and_then(|a| a.content_types.first())
+            .copied()
+            .unwrap_or("application/octet-stream")
+    }
+}
+
 /// One allowed type: the extensions and declared content types that may name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AllowedType {
@@ -48,44 +60,48 @@ pub struct AllowedType {
     pub content_types: &'static [&'static str],
 }
 
-const fn allowed(
-    kind: FileKind,
-    extensions: &'static [&'static str],
-    content_types: &'static [&'static str],
-) -> AllowedType {
-    AllowedType {
-        kind,
-        extensions,
-        content_types,
-    }
-}
-
 /// The allowed types (see the module doc for why these).
 pub const ALLOWED: &[AllowedType] = &[
-    allowed(
-        FileKind::Pdf,
-        &["pdf"],
-        &["application/pdf", "application/x-pdf"],
-    ),
-    allowed(
-        FileKind::Jpeg,
-        &["jpg", "jpeg", "jpe"],
-        &["image/jpeg", "image/pjpeg"],
-    ),
-    allowed(FileKind::Png, &["png"], &["image/png", "image/x-png"]),
-    allowed(FileKind::Tiff, &["tif", "tiff"], &["image/tiff"]),
-    allowed(
-        FileKind::Docx,
-        &["docx"],
-        &["application/vnd.openxmlformats-officedocument.wordprocessingml.document"],
-    ),
-    allowed(
-        FileKind::Xlsx,
-        &["xlsx"],
-        &["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"],
-    ),
-    allowed(FileKind::Doc, &["doc"], &["application/msword"]),
-    allowed(FileKind::Xls, &["xls"], &["application/vnd.ms-excel"]),
+    AllowedType {
+        kind: FileKind::Pdf,
+        extensions: &["pdf"],
+        content_types: &["application/pdf", "application/x-pdf"],
+    },
+    AllowedType {
+        kind: FileKind::Jpeg,
+        extensions: &["jpg", "jpeg", "jpe"],
+        content_types: &["image/jpeg", "image/pjpeg"],
+    },
+    AllowedType {
+        kind: FileKind::Png,
+        extensions: &["png"],
+        content_types: &["image/png", "image/x-png"],
+    },
+    AllowedType {
+        kind: FileKind::Tiff,
+        extensions: &["tif", "tiff"],
+        content_types: &["image/tiff"],
+    },
+    AllowedType {
+        kind: FileKind::Docx,
+        extensions: &["docx"],
+        content_types: &["application/vnd.openxmlformats-officedocument.wordprocessingml.document"],
+    },
+    AllowedType {
+        kind: FileKind::Xlsx,
+        extensions: &["xlsx"],
+        content_types: &["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"],
+    },
+    AllowedType {
+        kind: FileKind::Doc,
+        extensions: &["doc"],
+        content_types: &["application/msword"],
+    },
+    AllowedType {
+        kind: FileKind::Xls,
+        extensions: &["xls"],
+        content_types: &["application/vnd.ms-excel"],
+    },
 ];
 
 /// Declared types that say "unknown" rather than lie.
@@ -107,6 +123,15 @@ impl Verdict {
     /// True when the inquiry must be closed by the system (R22).
     pub fn closes_inquiry(&self) -> bool {
         !matches!(self, Self::Clean { .. })
+    }
+
+    /// A stable code for the audit trail and the client: `CLEAN` or the reason's code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Clean { .. } => "CLEAN",
+            Self::Invalid { reason } => reason.code(),
+            Self::Infected { reason } => reason.code(),
+        }
     }
 
     /// The customer-facing message, or `None` when clean.
@@ -577,5 +602,389 @@ fn ole2_kind(bytes: &[u8]) -> Result<FileKind, Verdict> {
         (true, false) => Ok(FileKind::Doc),
         (false, true) => Ok(FileKind::Xls),
         _ => Err(invalid(InvalidReason::UnsupportedType)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use FileKind as K;
+    use InfectedReason as X;
+    use InvalidReason as I;
+    use strum::IntoEnumIterator;
+
+    const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02";
+    const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+    const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    const PARTS: [(&str, &[u8]); 2] = [("[Content_Types].xml", b"x"), ("word/document.xml", b"x")];
+
+    fn cat(parts: &[&[u8]]) -> Vec<u8> {
+        parts.concat()
+    }
+
+    fn pdf(body: &[u8]) -> Vec<u8> {
+        cat(&[
+            b"%PDF-1.7\n1 0 obj\n",
+            body,
+            b"\nendobj\ntrailer<</Root 1 0 R>>\n%%EOF\n",
+        ])
+    }
+
+    /// A stored (uncompressed) zip; `declared` overrides every entry's uncompressed size.
+    fn zip_with(entries: &[(&str, &[u8])], declared: Option<u32>, flags: u16) -> Vec<u8> {
+        let (mut out, mut central) = (Vec::new(), Vec::new());
+        for (name, data) in entries {
+            let offset = (out.len() as u32).to_le_bytes();
+            let len = data.len() as u32;
+            let mut fixed = flags.to_le_bytes().to_vec();
+            fixed.extend_from_slice(&[0; 10]); // method, time, date, crc
+            fixed.extend_from_slice(&len.to_le_bytes());
+            fixed.extend_from_slice(&declared.unwrap_or(len).to_le_bytes());
+            fixed.extend_from_slice(&(name.len() as u16).to_le_bytes());
+            let name = name.as_bytes();
+            out.extend(cat(&[b"PK\x03\x04\x14\0", &fixed, &[0, 0], name, data]));
+            let tail = [0; 12]; // extra and comment lengths, disk, attributes
+            central.extend(cat(&[
+                b"PK\x01\x02\x14\0\x14\0",
+                &fixed,
+                &tail,
+                &offset,
+                name,
+            ]));
+        }
+        let count = (entries.len() as u16).to_le_bytes();
+        let cd_size = (central.len() as u32).to_le_bytes();
+        let cd_offset = (out.len() as u32).to_le_bytes();
+        let eocd = cat(&[
+            b"PK\x05\x06\0\0\0\0",
+            &count,
+            &count,
+            &cd_size,
+            &cd_offset,
+            &[0, 0],
+        ]);
+        cat(&[&out, &central, &eocd])
+    }
+
+    fn ooxml(main_part: &str, extra: &[&str]) -> Vec<u8> {
+        let mut entries: Vec<(&str, &[u8])> = vec![("[Content_Types].xml", b"<Types/>")];
+        entries.push((main_part, b"<x/>"));
+        entries.extend(extra.iter().map(|n| (*n, b"\0\x01".as_slice())));
+        zip_with(&entries, None, 0)
+    }
+
+    /// A compound file: a 512-byte header, then one directory sector with these entry names.
+    fn ole2(names: &[&str]) -> Vec<u8> {
+        let mut out = vec![0u8; 512];
+        out[..8].copy_from_slice(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+        out[0x1E] = 9;
+        for (i, name) in std::iter::once("Root Entry")
+            .chain(names.iter().copied())
+            .enumerate()
+        {
+            let mut entry = [0u8; 128];
+            let units: Vec<u16> = name.encode_utf16().collect();
+            for (j, unit) in units.iter().enumerate() {
+                entry[2 * j..2 * j + 2].copy_from_slice(&unit.to_le_bytes());
+            }
+            let name_bytes = ((units.len() + 1) * 2) as u16;
+            entry[0x40..0x42].copy_from_slice(&name_bytes.to_le_bytes());
+            entry[0x42] = if i == 0 { 5 } else { 2 };
+            out.extend_from_slice(&entry);
+        }
+        out
+    }
+
+    fn clean(declared: &str, name: &str, bytes: &[u8]) -> bool {
+        !inspect(declared, name, bytes).closes_inquiry()
+    }
+
+    /// The Invalid reason, for an undeclared content type.
+    fn bad(name: &str, bytes: &[u8]) -> InvalidReason {
+        bad_as("", name, bytes)
+    }
+
+    fn bad_as(declared: &str, name: &str, bytes: &[u8]) -> InvalidReason {
+        match inspect(declared, name, bytes) {
+            Verdict::Invalid { reason } => reason,
+            other => panic!("expected Invalid for {name}, got {other:?}"),
+        }
+    }
+
+    /// The Infected reason, for an undeclared content type.
+    fn evil(name: &str, bytes: &[u8]) -> InfectedReason {
+        evil_as("", name, bytes)
+    }
+
+    fn evil_as(declared: &str, name: &str, bytes: &[u8]) -> InfectedReason {
+        match inspect(declared, name, bytes) {
+            Verdict::Infected { reason } => reason,
+            other => panic!("expected Infected for {name}, got {other:?}"),
+        }
+    }
+
+    fn detects(declared: &str, name: &str, bytes: &[u8], kind: FileKind) {
+        let verdict = inspect(declared, name, bytes);
+        assert_eq!(verdict, Verdict::Clean { detected: kind }, "{name}");
+    }
+
+    #[test]
+    fn r15_allowed_types_are_detected_by_magic_bytes() {
+        detects("application/pdf", "דוח.pdf", &pdf(b"<<>>"), K::Pdf);
+        detects("image/jpeg", "photo.JPG", b"\xFF\xD8\xFF\xE0", K::Jpeg);
+        detects("image/png", "scan.png", PNG, K::Png);
+        detects("image/tiff", "fax.tif", b"II*\0\x08\0\0\0", K::Tiff);
+        detects("image/tiff", "fax.tiff", b"MM\0*\0\0\0\x08", K::Tiff);
+        let docx = ooxml("word/document.xml", &[]);
+        detects(DOCX, "letter.docx", &docx, K::Docx);
+        let xlsx = ooxml("xl/workbook.xml", &["xl/styles.xml"]);
+        detects(XLSX, "table.xlsx", &xlsx, K::Xlsx);
+        let doc = ole2(&["WordDocument", "1Table"]);
+        detects("application/msword", "old.doc", &doc, K::Doc);
+        detects(
+            "application/vnd.ms-excel",
+            "a.xls",
+            &ole2(&["Workbook"]),
+            K::Xls,
+        );
+        detects("", "older.xls", &ole2(&["Book"]), K::Xls);
+    }
+
+    #[test]
+    fn r15_unknown_or_parameterised_declared_type_is_not_a_lie() {
+        let generic = [
+            "",
+            "application/octet-stream",
+            "application/pdf; q=1",
+            " APPLICATION/PDF",
+        ];
+        for declared in generic {
+            assert!(clean(declared, "a.pdf", &pdf(b"<<>>")), "{declared:?}");
+        }
+    }
+
+    #[test]
+    fn r15_lying_extension_or_content_type_is_invalid() {
+        assert_eq!(bad_as("image/png", "scan.pdf", PNG), I::ExtensionMismatch);
+        assert_eq!(bad_as("image/png", "scan", PNG), I::ExtensionMismatch);
+        assert_eq!(
+            bad_as("image/jpeg", "scan.png", PNG),
+            I::ContentTypeMismatch
+        );
+        assert_eq!(
+            bad("old.xls", &ole2(&["WordDocument"])),
+            I::ExtensionMismatch
+        );
+    }
+
+    #[test]
+    fn r15_types_outside_the_table_are_invalid() {
+        let unsupported: Vec<(&str, Vec<u8>)> = vec![
+            ("setup.pdf", b"MZ\x90\0\x03".to_vec()),
+            ("notes.txt", b"just text".to_vec()),
+            ("anim.gif", b"GIF89a\x01\0\x01\0".to_vec()),
+            ("files.zip", zip_with(&[("a.txt", b"hi")], None, 0)),
+            ("deck.pptx", ooxml("ppt/presentation.xml", &[])),
+            ("mail.msg", ole2(&["__properties_version1.0"])),
+        ];
+        for (name, bytes) in unsupported {
+            assert_eq!(bad(name, &bytes), I::UnsupportedType, "{name}");
+        }
+    }
+
+    #[test]
+    fn r15_empty_and_oversized_files_are_invalid() {
+        assert_eq!(bad("a.pdf", b""), I::EmptyFile);
+        let mut big = pdf(b"");
+        big.resize(MAX_FILE_BYTES, b' ');
+        assert!(clean("application/pdf", "a.pdf", &big));
+        big.push(b' ');
+        assert_eq!(bad("a.pdf", &big), I::TooLarge);
+    }
+
+    #[test]
+    fn r15_file_name_rules() {
+        assert_eq!(
+            safe_file_name("  דוח שנתי 2025.pdf "),
+            Ok("דוח שנתי 2025.pdf".to_owned())
+        );
+        assert!(safe_file_name(&"א".repeat(MAX_FILE_NAME_CHARS)).is_ok());
+        let too_long = format!("{}.pdf", "a".repeat(MAX_FILE_NAME_CHARS));
+        let refused = [
+            ("", I::FileNameMissing),
+            ("   ", I::FileNameMissing),
+            (too_long.as_str(), I::FileNameTooLong),
+            ("../etc/passwd", I::FileNameHasPath),
+            ("a/b.pdf", I::FileNameHasPath),
+            ("C:\\x.pdf", I::FileNameHasPath),
+            ("..", I::FileNameHasPath),
+            ("a\r\nX-Evil: 1.pdf", I::FileNameBadCharacters),
+            ("a\0.pdf", I::FileNameBadCharacters),
+            ("invoice\u{202E}fdp.exe", I::FileNameBadCharacters),
+            ("x\u{2066}.pdf", I::FileNameBadCharacters),
+        ];
+        for (name, reason) in refused {
+            assert_eq!(safe_file_name(name), Err(reason), "{name:?}");
+        }
+        assert_eq!(bad("../a.png", PNG), I::FileNameHasPath);
+    }
+
+    #[test]
+    fn r15_eicar_is_infected() {
+        assert_eq!(evil("eicar.com", EICAR), X::VirusSignature);
+        let hidden = cat(&[PNG, b"\0\0", EICAR, b"\0"]);
+        assert_eq!(evil_as("image/png", "x.png", &hidden), X::VirusSignature);
+    }
+
+    #[test]
+    fn r15_ooxml_with_macros_or_activex_is_infected() {
+        let vba = ooxml("word/document.xml", &["word/vbaProject.bin"]);
+        assert_eq!(evil_as(DOCX, "a.docx", &vba), X::OfficeMacros);
+        assert_eq!(evil("a.pdf", &vba), X::OfficeMacros);
+        let plain = ooxml("word/document.xml", &[]);
+        assert_eq!(evil("a.docm", &plain), X::OfficeMacros);
+        let macro_type = "application/vnd.ms-word.document.macroEnabled.12";
+        assert_eq!(evil_as(macro_type, "a.docx", &plain), X::OfficeMacros);
+        let activex = ooxml("xl/workbook.xml", &["xl/activeX/activeX1.xml"]);
+        assert_eq!(evil("a.xlsx", &activex), X::OfficeActiveX);
+    }
+
+    #[test]
+    fn r15_legacy_office_with_vba_is_infected() {
+        let projects: [&[&str]; 3] = [
+            &["WordDocument", "Macros", "VBA"],
+            &["WordDocument", "_VBA_PROJECT"],
+            &["Workbook", "_VBA_PROJECT_CUR"],
+        ];
+        for names in projects {
+            assert_eq!(evil("a.doc", &ole2(names)), X::OfficeMacros);
+        }
+    }
+
+    #[test]
+    fn r15_encrypted_office_cannot_be_checked_and_is_invalid() {
+        let wrapped = ole2(&["EncryptionInfo", "EncryptedPackage"]);
+        assert_eq!(bad("a.docx", &wrapped), I::Encrypted);
+        assert_eq!(bad("a.docx", &zip_with(&PARTS, None, 1)), I::Encrypted);
+    }
+
+    #[test]
+    fn r15_pdf_with_active_content_is_infected() {
+        let cases: [(&[u8], InfectedReason); 7] = [
+            (
+                b"<</OpenAction<</S/JavaScript/JS(app.alert(1))>>>>",
+                X::PdfScript,
+            ),
+            (b"<</AA<</O<</JS 12 0 R>>>>>>", X::PdfScript),
+            (b"<</Names<</J#61vaScript 3 0 R>>>>", X::PdfScript),
+            (b"<</S /#4A#53 (x)>>", X::PdfScript),
+            (
+                b"<</OpenAction<</S/Launch/F(cmd.exe)>>>>",
+                X::PdfLaunchAction,
+            ),
+            (b"<</Names<</EmbeddedFiles 4 0 R>>>>", X::PdfEmbeddedFile),
+            (
+                b"<</Type/EmbeddedFile>>stream\nabc\nendstream",
+                X::PdfEmbeddedFile,
+            ),
+        ];
+        for (body, reason) in cases {
+            let shown = String::from_utf8_lossy(body).into_owned();
+            assert_eq!(
+                evil_as("application/pdf", "a.pdf", &pdf(body)),
+                reason,
+                "{shown}"
+            );
+        }
+    }
+
+    #[test]
+    fn r15_pdf_binary_streams_only_count_long_names() {
+        let binary_js = pdf(b"<</Filter/FlateDecode>>stream\n\x01\x02/JS \x00\nendstream");
+        assert!(clean("application/pdf", "a.pdf", &binary_js));
+        let binary_long = pdf(b"<<>>stream\n\x01\x02/JavaScript \x00\nendstream");
+        assert_eq!(evil("a.pdf", &binary_long), X::PdfScript);
+        let text_js = pdf(b"<<>>stream\n<</JS (x)>>\nendstream");
+        assert_eq!(evil("a.pdf", &text_js), X::PdfScript);
+        let after_binary = pdf(b"<<>>stream\n\x00\nendstream\nendobj 2 0 obj <</JS (x)>>");
+        assert_eq!(evil("a.pdf", &after_binary), X::PdfScript);
+        assert!(clean(
+            "",
+            "a.pdf",
+            &pdf(b"<</JSX 1 /OpenAction [3 0 R /Fit]>>")
+        ));
+    }
+
+    #[test]
+    fn r15_zip_bombs_are_invalid() {
+        assert_eq!(
+            bad("a.docx", &zip_with(&PARTS, Some(u32::MAX), 0)),
+            I::ZipBomb
+        );
+        let len = zip_with(&PARTS, None, 0).len() as u32;
+        let ratio = zip_with(&PARTS, Some(len * 60), 0); // 120:1 in total, far under 200 MB
+        assert_eq!(bad("a.docx", &ratio), I::ZipBomb);
+        let names: Vec<String> = (0..=MAX_ZIP_ENTRIES).map(|i| i.to_string()).collect();
+        let many: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &b""[..])).collect();
+        assert_eq!(bad("a.docx", &zip_with(&many, None, 0)), I::ZipBomb);
+    }
+
+    #[test]
+    fn r15_damaged_zip_is_invalid() {
+        let docx = ooxml("word/document.xml", &[]);
+        assert_eq!(bad("a.docx", &docx[..docx.len() - 4]), I::Corrupt);
+        let mut bad_offset = docx.clone();
+        let at = bad_offset.len() - 6;
+        bad_offset[at..at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert_eq!(bad("a.docx", &bad_offset), I::Corrupt);
+        assert_eq!(bad("a.docx", b"PK\x03\x04"), I::Corrupt);
+    }
+
+    #[test]
+    fn r22_every_failed_verdict_closes_the_inquiry() {
+        let ok = Verdict::Clean { detected: K::Pdf };
+        assert!(!ok.closes_inquiry() && ok.message_he().is_none());
+        let failed = InvalidReason::iter()
+            .map(|reason| (Verdict::Invalid { reason }, reason.message_he()))
+            .chain(
+                InfectedReason::iter().map(|r| (Verdict::Infected { reason: r }, r.message_he())),
+            );
+        for (verdict, message) in failed {
+            assert!(verdict.closes_inquiry() && verdict.message_he() == Some(message));
+            assert_ne!(verdict.code(), ok.code());
+        }
+    }
+
+    #[test]
+    fn every_reason_has_hebrew_and_english_messages_and_a_unique_code() {
+        let hebrew = |s: &str| s.chars().any(|c| ('\u{05D0}'..='\u{05EA}').contains(&c));
+        let mut codes = std::collections::HashSet::new();
+        let messages = InvalidReason::iter()
+            .map(|r| (r.code(), r.message_he(), r.message_en()))
+            .chain(InfectedReason::iter().map(|r| (r.code(), r.message_he(), r.message_en())));
+        for (code, he, en) in messages {
+            assert!(hebrew(he) && en.is_ascii() && !en.is_empty(), "{code}");
+            assert!(codes.insert(code), "duplicate code {code}");
+        }
+    }
+
+    #[test]
+    fn allowed_table_covers_every_kind_once_with_unique_lowercase_extensions() {
+        for kind in FileKind::iter() {
+            assert!(
+                kind.content_type().contains('/')
+                    && kind.content_type() != "application/octet-stream"
+            );
+            assert_eq!(
+                ALLOWED.iter().filter(|a| a.kind == kind).count(),
+                1,
+                "{kind:?}"
+            );
+        }
+        let extensions: Vec<&str> = ALLOWED.iter().flat_map(|a| a.extensions.to_vec()).collect();
+        for ext in &extensions {
+            assert_eq!(extensions.iter().filter(|e| *e == ext).count(), 1);
+            assert!(*ext == ext.to_ascii_lowercase() && !MACRO_EXTENSIONS.contains(ext));
+        }
     }
 }

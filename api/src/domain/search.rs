@@ -106,8 +106,8 @@ pub struct SearchQuery {
 
 /// Folds text for comparison: drops niqqud and cantillation (U+0591-U+05C7; the maqaf U+05BE
 /// becomes `-` so "בית־שמש" equals "בית-שמש"), folds final letters (ך→כ ם→מ ן→נ ף→פ ץ→צ),
-/// removes geresh/gershayim and quote marks (צה״ל = צה"ל = צהל), lowercases, collapses
-/// whitespace and trims. Idempotent.
+/// removes geresh/gershayim and quote marks (צה״ל = צה"ל = צהל) and invisible direction marks,
+/// lowercases, collapses whitespace and trims. Idempotent.
 pub fn fold(text: &str) -> String {
     let mut mapped = String::with_capacity(text.len());
     for c in text.chars() {
@@ -116,6 +116,11 @@ pub fn fold(text: &str) -> String {
             '\u{0591}'..='\u{05C7}' => {}
             '\u{05F3}' | '\u{05F4}' | '\'' | '"' | '`' | '\u{00B4}' | '\u{2019}' | '\u{2018}'
             | '\u{201D}' | '\u{201C}' => {}
+            // Invisible marks pasted with Hebrew text (RLM/LRM, zero-width, bidi controls, BOM).
+            '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}' => {}
             'ך' => mapped.push('כ'),
             'ם' => mapped.push('מ'),
             'ן' => mapped.push('נ'),
@@ -289,6 +294,7 @@ mod tests {
     fn r45_fold_lowercases_collapses_whitespace_and_keeps_maqaf_as_hyphen() {
         assert_eq!(fold("  Levi \t  COHEN\n"), "levi cohen");
         assert_eq!(fold("בית־שמש"), fold("בית-שמש"));
+        assert_eq!(fold("\u{200F}כהן\u{200E}\u{FEFF}"), "כהנ");
     }
 
     #[test]

@@ -39,7 +39,7 @@ pub async fn lock_customer<C: ConnectionTrait>(
     let res = customer::Entity::update_many()
         .col_expr(
             customer::Column::NationalId,
-            Expr::col(customer::Column::NationalId).into(),
+            Expr::col(customer::Column::NationalId),
         )
         .filter(customer::Column::Id.eq(id))
         .exec(db)
@@ -176,7 +176,7 @@ pub async fn correspondence_directions<C: ConnectionTrait>(
     db: &C,
     inquiry_id: i64,
 ) -> Result<Vec<String>, DbErr> {
-    Ok(correspondence::Entity::find()
+    correspondence::Entity::find()
         .select_only()
         .column(correspondence::Column::Direction)
         .filter(correspondence::Column::InquiryId.eq(inquiry_id))
@@ -184,7 +184,7 @@ pub async fn correspondence_directions<C: ConnectionTrait>(
         .order_by_asc(correspondence::Column::Id)
         .into_tuple::<String>()
         .all(db)
-        .await?)
+        .await
 }
 
 /// Marks the customer/representative correspondences of an inquiry read (R12); returns how many.

@@ -4,4 +4,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod foundation;
+mod lifecycle;
+mod lifecycle_walk;
 mod read_api;

@@ -45,8 +45,10 @@ pub async fn assign(
 ) -> Result<inquiry::Model, DomainError> {
     check_len("note", input.note.as_deref(), super::status::MAX_NOTE_CHARS)?;
     let note = non_empty(input.note.as_deref());
+    // Staff facts are read before the transaction: its first statement must take the write
+    // lock (SQLite cannot upgrade a read transaction under contention).
+    let staff = svc.staff(&svc.db, actor).await?;
     let txn = svc.db.begin().await?;
-    let staff = svc.staff(&txn, actor).await?;
     let before = svc
         .lock(&txn, input.inquiry_id, input.expected_version)
         .await?;
@@ -187,8 +189,10 @@ pub async fn release(
 ) -> Result<inquiry::Model, DomainError> {
     check_len("note", note.as_deref(), super::status::MAX_NOTE_CHARS)?;
     let note = non_empty(note.as_deref());
+    // Staff facts are read before the transaction: its first statement must take the write
+    // lock (SQLite cannot upgrade a read transaction under contention).
+    let staff = svc.staff(&svc.db, actor).await?;
     let txn = svc.db.begin().await?;
-    let staff = svc.staff(&txn, actor).await?;
     let before = svc.lock(&txn, inquiry_id, None).await?;
     if !handling::may_release(&staff, &place(&before)) {
         return Err(DomainError::forbidden(
@@ -255,8 +259,10 @@ pub async fn change_triplet(
 ) -> Result<inquiry::Model, DomainError> {
     check_len("note", input.note.as_deref(), super::status::MAX_NOTE_CHARS)?;
     let note = non_empty(input.note.as_deref());
+    // Staff facts are read before the transaction: its first statement must take the write
+    // lock (SQLite cannot upgrade a read transaction under contention).
+    let staff = svc.staff(&svc.db, actor).await?;
     let txn = svc.db.begin().await?;
-    let staff = svc.staff(&txn, actor).await?;
     let before = svc
         .lock(&txn, input.inquiry_id, input.expected_version)
         .await?;

@@ -43,8 +43,10 @@ pub async fn change_status(
         input.response_to_customer.as_deref(),
         MAX_RESPONSE_CHARS,
     )?;
+    // Staff facts are read before the transaction: its first statement must take the write
+    // lock (SQLite cannot upgrade a read transaction under contention).
+    let staff = svc.staff(&svc.db, actor).await?;
     let txn = svc.db.begin().await?;
-    let staff = svc.staff(&txn, actor).await?;
     let before = svc
         .lock(&txn, input.inquiry_id, input.expected_version)
         .await?;
@@ -216,8 +218,10 @@ pub async fn close_together(
             "pass 1-{MAX_CLOSE_TOGETHER} inquiries"
         )));
     }
+    // Staff facts are read before the transaction: its first statement must take the write
+    // lock (SQLite cannot upgrade a read transaction under contention).
+    let staff = svc.staff(&svc.db, actor).await?;
     let txn = svc.db.begin().await?;
-    let staff = svc.staff(&txn, actor).await?;
     let mut out = Vec::with_capacity(ids.len());
     let mut customer = None;
     // Locks in id order, so concurrent batches cannot deadlock.

@@ -1,0 +1,630 @@
+//! The inquiry lifecycle over HTTP (§2.2, §3.4, §4.2, §4.3, §5, §6): opening, routing,
+//! statuses, assignment, correspondence, history, cancellation and system closing.
+
+use serde_json::{Value, json};
+use tests::{TestApp, error_code};
+
+pub const OPEN: &str = r#"mutation($input: OpenInquiryInput!) { openInquiry(input: $input) { inquiry {
+  id number version channel { code } status { code } unit taxYear handlerNameForCustomer
+  team { id code office { code } } office { code } customer { id } } } }"#;
+pub const CHANGE: &str = r#"mutation($input: ChangeStatusInput!) { changeStatus(input: $input) { inquiry {
+  id version status { code } closedAt closureReason { code } team { id code office { code } } assignee { id } } } }"#;
+pub const ASSIGN: &str = r#"mutation($input: AssignInquiryInput!) { assignInquiry(input: $input) { inquiry {
+  id version status { code } assignee { id login } team { id code } } } }"#;
+pub const CORR: &str = r#"mutation($input: AddCorrespondenceInput!) { addCorrespondence(input: $input) { inquiry {
+  id status { code } team { id code } closedAt } } }"#;
+pub const GET: &str = r#"query($id: ID!) { inquiry(id: $id) { id status { code } assignee { id } team { id code }
+  unreadCorrespondences phoneCallSuggested correspondences { direction body }
+  statusHistory { kind actorKind fromStatus toStatus fromTeam { code } toTeam { code } fromAssignee { id } toAssignee { id } note } } }"#;
+
+pub fn ok<'a>(r: &'a Value, field: &str) -> &'a Value {
+    assert!(r.get("errors").is_none(), "{field}: {r}");
+    &r["data"][field]
+}
+
+/// A demo customer's token and id.
+pub async fn customer(app: &TestApp) -> (String, Value) {
+    let t = app.token("CUSTOMER").await;
+    let me = app.gql(&t, "{ me { customer { id } } }", json!({})).await;
+    let id = me["data"]["me"]["customer"]["id"].clone();
+    (t, id)
+}
+
+/// Opens an inquiry as the customer on `triplet` (tax year 2024).
+pub async fn open_as(app: &TestApp, token: &str, triplet: &str) -> Value {
+    let r = app.gql(token, OPEN, json!({"input": {"tripletCode": triplet, "taxYear": 2024, "body": "שלום, אבקש לבדוק את הבקשה שלי"}})).await;
+    ok(&r, "openInquiry")["inquiry"].clone()
+}
+
+/// A token of a clerk in the inquiry's team (demo logins are `<office>.<team>.1`).
+pub async fn team_clerk(app: &TestApp, inquiry: &Value) -> String {
+    let office = inquiry["team"]["office"]["code"]
+        .as_str()
+        .unwrap()
+        .to_lowercase();
+    let team = inquiry["team"]["code"].as_str().unwrap().to_lowercase();
+    app.token_for_user(&format!("{office}.{team}.1")).await
+}
+
+pub async fn coordinator(app: &TestApp, inquiry: &Value) -> String {
+    let office = inquiry["team"]["office"]["code"]
+        .as_str()
+        .unwrap()
+        .to_lowercase();
+    let team = inquiry["team"]["code"].as_str().unwrap().to_lowercase();
+    app.token_for_user(&format!("{office}.{team}.coord")).await
+}
+
+/// A triplet this customer has no open inquiry on.
+pub async fn free_triplet(app: &TestApp, token: &str, candidates: &[&str]) -> String {
+    for t in candidates {
+        let r = app.gql(token, "query($t:[String!]){ inquiries(first:1, filter:{tripletCodes:$t, open:true}) { totalCount } }", json!({"t": [t]})).await;
+        if r["data"]["inquiries"]["totalCount"] == 0 {
+            return (*t).to_string();
+        }
+    }
+    panic!("no free triplet among {candidates:?}");
+}
+
+async fn hq_main_team_id(app: &TestApp, token: &str) -> Value {
+    let r = app
+        .gql(token, "{ offices { code teams { id code } } }", json!({}))
+        .await;
+    let offices = r["data"]["offices"].as_array().unwrap();
+    let hq = offices.iter().find(|o| o["code"] == "HQ").unwrap();
+    hq["teams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["code"] == "HQ_MAIN")
+        .unwrap()["id"]
+        .clone()
+}
+
+#[tokio::test]
+async fn r24_r54_a_web_inquiry_is_routed_to_a_team_stock_with_an_opening_history_row() {
+    let app = TestApp::spawn().await;
+    let (t, cid) = customer(&app).await;
+    let triplet = free_triplet(
+        &app,
+        &t,
+        &["IT.CREDIT.ACADEMIC", "IT.CERT.RESIDENCY", "IT.FILE.CLOSE"],
+    )
+    .await;
+    let inq = open_as(&app, &t, &triplet).await;
+    assert_eq!(inq["status"]["code"], "OPEN_ASSIGNED_TO_TEAM");
+    assert_eq!(inq["channel"]["code"], "WEB");
+    assert_eq!(inq["customer"]["id"], cid);
+    assert!(
+        inq["handlerNameForCustomer"].is_null(),
+        "routed to a team, not to a clerk"
+    );
+    let clerk = team_clerk(&app, &inq).await;
+    let g = app.gql(&clerk, GET, json!({"id": inq["id"]})).await;
+    assert!(ok(&g, "inquiry")["assignee"].is_null());
+    let h = &g["data"]["inquiry"]["statusHistory"];
+    assert_eq!(h.as_array().unwrap().len(), 1);
+    assert_eq!(h[0]["kind"], "OPENED");
+    assert_eq!(h[0]["toStatus"], "OPEN_ASSIGNED_TO_TEAM");
+    assert_eq!(h[0]["actorKind"], "CUSTOMER");
+    // The customer cannot pick a staff-only channel or an internal triplet.
+    let r = app.gql(&t, OPEN, json!({"input": {"tripletCode": triplet, "taxYear": 2024, "body": "x", "channel": "PHONE"}})).await;
+    assert_eq!(error_code(&r), Some("VALIDATION"));
+    let r = app
+        .gql(
+            &t,
+            OPEN,
+            json!({"input": {"tripletCode": "IT.INFO.FORM", "body": "x"}}),
+        )
+        .await;
+    assert_eq!(error_code(&r), Some("VALIDATION"));
+    let r = app
+        .gql(
+            &t,
+            OPEN,
+            json!({"input": {"tripletCode": "NO.SUCH.CODE", "body": "x"}}),
+        )
+        .await;
+    assert_eq!(error_code(&r), Some("VALIDATION"));
+    let r = app
+        .gql(
+            &t,
+            OPEN,
+            json!({"input": {"tripletCode": triplet, "taxYear": 2024, "body": "   "}}),
+        )
+        .await;
+    assert_eq!(error_code(&r), Some("VALIDATION"));
+}
+
+#[tokio::test]
+async fn r5_tax_year_is_mandatory_only_where_the_triplet_says_so() {
+    let app = TestApp::spawn().await;
+    let (t, _) = customer(&app).await;
+    let r = app
+        .gql(
+            &t,
+            OPEN,
+            json!({"input": {"tripletCode": "IT.REFUND.FORM135", "body": "החזר מס"}}),
+        )
+        .await;
+    assert_eq!(error_code(&r), Some("VALIDATION"), "{r}");
+    let triplet = free_triplet(
+        &app,
+        &t,
+        &["DIG.AUTH.OTP", "DIG.AUTH.LOCKED", "DIG.INFO.FORMS"],
+    )
+    .await;
+    let r = app
+        .gql(
+            &t,
+            OPEN,
+            json!({"input": {"tripletCode": triplet, "body": "לא מגיע קוד"}}),
+        )
+        .await;
+    assert!(ok(&r, "openInquiry")["inquiry"]["taxYear"].is_null());
+}
+
+#[tokio::test]
+async fn r6_the_handling_unit_is_derived_for_income_tax_triplets() {
+    let app = TestApp::spawn().await;
+    let (t, _) = customer(&app).await;
+    let triplet = free_triplet(
+        &app,
+        &t,
+        &[
+            "IT.MEDICAL.COMMITTEE",
+            "IT.CREDIT.DISABLED_CHILD",
+            "IT.MEDICAL.EXEMPTION",
+        ],
+    )
+    .await;
+    let inq = open_as(&app, &t, &triplet).await;
+    assert_eq!(inq["team"]["code"], "IT_UNIT17");
+    assert_eq!(inq["unit"], "חוליה 17");
+    let vat = free_triplet(&app, &t, &["VAT.REPORTS.PERIODIC", "VAT.REPORTS.AMEND"]).await;
+    assert!(open_as(&app, &t, &vat).await["unit"].is_null());
+}
+
+#[tokio::test]
+async fn r39_a_fourth_open_inquiry_on_one_triplet_is_refused() {
+    let app = TestApp::spawn().await;
+    let (t, _) = customer(&app).await;
+    let triplet = free_triplet(
+        &app,
+        &t,
+        &["IT.CERT.BOOKKEEPING", "IT.CERT.WITHHOLDING", "WH.CERT.F857"],
+    )
+    .await;
+    for _ in 0..3 {
+        open_as(&app, &t, &triplet).await;
+    }
+    let r = app
+        .gql(
+            &t,
+            OPEN,
+            json!({"input": {"tripletCode": triplet, "taxYear": 2024, "body": "עוד פנייה"}}),
+        )
+        .await;
+    assert_eq!(error_code(&r), Some("OPEN_INQUIRY_LIMIT"), "{r}");
+}
+
+#[tokio::test]
+async fn r17_r18_r19_status_changes_follow_the_table_and_the_field_rules() {
+    let app = TestApp::spawn().await;
+    let (t, _) = customer(&app).await;
+    let triplet = free_triplet(&app, &t, &["IT.ANNUAL.EXTENSION", "IT.ANNUAL.SUBMIT"]).await;
+    let inq = open_as(&app, &t, &triplet).await;
+    let clerk = team_clerk(&app, &inq).await;
+    let id = &inq["id"];
+    // R18: a response to the customer is mandatory for WAITING_FOR_CUSTOMER.
+    let r = app.gql(&clerk, CHANGE, json!({"input": {"inquiryId": id, "status": "WAITING_FOR_CUSTOMER", "proposedSolution": "חסר מסמך"}})).await;
+    assert_eq!(error_code(&r), Some("VALIDATION"));
+    // R17: staff never set INFO_FROM_CUSTOMER.
+    let r = app.gql(&clerk, CHANGE, json!({"input": {"inquiryId": id, "status": "INFO_FROM_CUSTOMER", "proposedSolution": "x", "responseToCustomer": "y"}})).await;
+    assert_eq!(error_code(&r), Some("INVALID_TRANSITION"));
+    // R19: CLOSED_WITHOUT_TREATMENT needs a reason.
+    let r = app.gql(&clerk, CHANGE, json!({"input": {"inquiryId": id, "status": "CLOSED_WITHOUT_TREATMENT", "proposedSolution": "כפולה", "responseToCustomer": "נענתה בפנייה אחרת"}})).await;
+    assert_eq!(error_code(&r), Some("VALIDATION"));
+    let r = app
+        .gql(&clerk, CHANGE, json!({"input": {"inquiryId": id, "status": "CLOSED_WITHOUT_TREATMENT", "closureReason": "DUPLICATE_INQUIRY", "proposedSolution": "כפולה", "responseToCustomer": "נענתה בפנייה אחרת"}}))
+        .await;
+    let m = ok(&r, "changeStatus")["inquiry"].clone();
+    assert_eq!(m["status"]["code"], "CLOSED_WITHOUT_TREATMENT");
+    assert_eq!(m["closureReason"]["code"], "DUPLICATE_INQUIRY");
+    assert!(m["closedAt"].is_string());
+    // Closed: no staff exit.
+    let r = app.gql(&clerk, CHANGE, json!({"input": {"inquiryId": id, "status": "IN_TREATMENT", "proposedSolution": "x", "responseToCustomer": "y"}})).await;
+    assert_eq!(error_code(&r), Some("INVALID_TRANSITION"));
+    // A clerk of another team may not touch it.
+    let other = app.token_for_user("hq.hq_provident.1").await;
+    let inq2 = open_as(
+        &app,
+        &t,
+        &free_triplet(&app, &t, &["IT.CREDIT.CHILDREN", "IT.CREDIT.PERIPHERY"]).await,
+    )
+    .await;
+    let r = app.gql(&other, CHANGE, json!({"input": {"inquiryId": inq2["id"], "status": "CLOSED_HANDLED", "responseToCustomer": "y"}})).await;
+    assert_eq!(error_code(&r), Some("FORBIDDEN"));
+    // Customers cannot change statuses.
+    let r = app.gql(&t, CHANGE, json!({"input": {"inquiryId": inq2["id"], "status": "CLOSED_HANDLED", "responseToCustomer": "y"}})).await;
+    assert_eq!(error_code(&r), Some("FORBIDDEN"));
+}
+
+#[tokio::test]
+async fn r18_phone_inquiries_need_a_proposed_solution_and_take_no_response() {
+    let app = TestApp::spawn().await;
+    let (ct, cid) = customer(&app).await;
+    let triplet = free_triplet(&app, &ct, &["IT.COORD.MANUAL", "IT.COORD.ONLINE"]).await;
+    let clerk = app.token_for_user("it_ta1.it_coord.1").await;
+    let r = app.gql(&clerk, OPEN, json!({"input": {"customerId": cid, "channel": "PHONE", "tripletCode": triplet, "taxYear": 2025, "body": "שיחה טלפונית: תיאום מס"}})).await;
+    let inq = ok(&r, "openInquiry")["inquiry"].clone();
+    assert_eq!(inq["channel"]["code"], "PHONE");
+    let handler = team_clerk(&app, &inq).await;
+    let r = app.gql(&handler, CHANGE, json!({"input": {"inquiryId": inq["id"], "status": "CLOSED_HANDLED", "proposedSolution": "הוסבר", "responseToCustomer": "שלום"}})).await;
+    assert_eq!(
+        error_code(&r),
+        Some("VALIDATION"),
+        "no response field on phone inquiries"
+    );
+    let r = app
+        .gql(
+            &handler,
+            CHANGE,
+            json!({"input": {"inquiryId": inq["id"], "status": "CLOSED_HANDLED"}}),
+        )
+        .await;
+    assert_eq!(
+        error_code(&r),
+        Some("VALIDATION"),
+        "proposed solution is mandatory"
+    );
+    let r = app.gql(&handler, CHANGE, json!({"input": {"inquiryId": inq["id"], "status": "CLOSED_HANDLED", "proposedSolution": "הוסבר ללקוח בטלפון"}})).await;
+    assert_eq!(
+        ok(&r, "changeStatus")["inquiry"]["status"]["code"],
+        "CLOSED_HANDLED"
+    );
+}
+
+#[tokio::test]
+async fn r20_transfer_goes_to_a_team_valid_for_the_triplet() {
+    let app = TestApp::spawn().await;
+    let (t, _) = customer(&app).await;
+    let inq = open_as(
+        &app,
+        &t,
+        &free_triplet(&app, &t, &["IT.ANNUAL.ASSESSMENT", "IT.CAPITAL.EXTENSION"]).await,
+    )
+    .await;
+    let clerk = team_clerk(&app, &inq).await;
+    let hq = hq_main_team_id(&app, &clerk).await;
+    // A team of another kind is refused.
+    let teams = app
+        .gql(&clerk, "{ offices { code teams { id code } } }", json!({}))
+        .await;
+    let vat_team = teams["data"]["offices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["code"] == "VAT_TA")
+        .unwrap()["teams"][0]["id"]
+        .clone();
+    let r = app.gql(&clerk, CHANGE, json!({"input": {"inquiryId": inq["id"], "status": "TRANSFER_FOR_FURTHER_TREATMENT", "proposedSolution": "לא בתחומנו", "targetTeamId": vat_team}})).await;
+    assert_eq!(error_code(&r), Some("VALIDATION"), "{r}");
+    let r = app.gql(&clerk, CHANGE, json!({"input": {"inquiryId": inq["id"], "status": "TRANSFER_FOR_FURTHER_TREATMENT", "proposedSolution": "לא ברור לאן לסווג"}})).await;
+    assert_eq!(
+        error_code(&r),
+        Some("VALIDATION"),
+        "target team is mandatory"
+    );
+    let r = app.gql(&clerk, CHANGE, json!({"input": {"inquiryId": inq["id"], "status": "TRANSFER_FOR_FURTHER_TREATMENT", "proposedSolution": "לא ברור לאן לסווג", "targetTeamId": hq}})).await;
+    let m = ok(&r, "changeStatus")["inquiry"].clone();
+    assert_eq!(m["team"]["code"], "HQ_MAIN");
+    assert_eq!(m["status"]["code"], "TRANSFER_FOR_FURTHER_TREATMENT");
+    assert!(m["assignee"].is_null());
+}
+
+#[tokio::test]
+async fn r25_r26_assign_to_me_to_a_user_and_release_by_the_coordinator() {
+    let app = TestApp::spawn().await;
+    let (t, _) = customer(&app).await;
+    let inq = open_as(
+        &app,
+        &t,
+        &free_triplet(&app, &t, &["IT.CREDIT.PERIPHERY", "IT.CREDIT.CHILDREN"]).await,
+    )
+    .await;
+    let clerk = team_clerk(&app, &inq).await;
+    let coord = coordinator(&app, &inq).await;
+    let r = app
+        .gql(
+            &clerk,
+            ASSIGN,
+            json!({"input": {"inquiryId": inq["id"], "to": "ME", "note": "לוקחת לטיפול"}}),
+        )
+        .await;
+    let m = ok(&r, "assignInquiry")["inquiry"].clone();
+    assert_eq!(m["status"]["code"], "IN_TREATMENT");
+    let mine = m["assignee"]["id"].clone();
+    // A plain clerk may not release; the coordinator may (R26).
+    let rel = r#"mutation($input: ReleaseInquiryInput!) { releaseInquiry(input: $input) { inquiry { status { code } assignee { id } } } }"#;
+    let r = app
+        .gql(&clerk, rel, json!({"input": {"inquiryId": inq["id"]}}))
+        .await;
+    assert_eq!(error_code(&r), Some("FORBIDDEN"));
+    let r = app
+        .gql(
+            &coord,
+            rel,
+            json!({"input": {"inquiryId": inq["id"], "note": "העובדת בחופשה ארוכה"}}),
+        )
+        .await;
+    let m = ok(&r, "releaseInquiry")["inquiry"].clone();
+    assert!(m["assignee"].is_null());
+    assert_eq!(m["status"]["code"], "OPEN_ASSIGNED_TO_TEAM");
+    // Assign to a user of the team, with a note shown in history (R25, R27).
+    let r = app.gql(&coord, ASSIGN, json!({"input": {"inquiryId": inq["id"], "to": "USER", "userId": mine, "note": "מומחית בנושא"}})).await;
+    assert_eq!(ok(&r, "assignInquiry")["inquiry"]["assignee"]["id"], mine);
+    let h = app.gql(&coord, GET, json!({"id": inq["id"]})).await;
+    let hist = ok(&h, "inquiry")["statusHistory"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let kinds: Vec<&str> = hist.iter().map(|r| r["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["OPENED", "ASSIGNMENT", "RELEASE", "ASSIGNMENT"]);
+    assert_eq!(hist[2]["note"], "העובדת בחופשה ארוכה");
+    assert_eq!(hist[2]["fromAssignee"]["id"], mine);
+    assert!(hist[2]["toAssignee"].is_null());
+    assert_eq!(hist[3]["note"], "מומחית בנושא");
+    // A user outside the team cannot be the assignee.
+    let outsider = app
+        .gql(
+            &app.token_for_user("admin").await,
+            "{ me { user { id } } }",
+            json!({}),
+        )
+        .await["data"]["me"]["user"]["id"]
+        .clone();
+    let r = app
+        .gql(
+            &coord,
+            ASSIGN,
+            json!({"input": {"inquiryId": inq["id"], "to": "USER", "userId": outsider}}),
+        )
+        .await;
+    assert_eq!(error_code(&r), Some("VALIDATION"));
+}
+
+#[tokio::test]
+async fn r7_triplet_changes_reroute_and_cross_domain_changes_go_through_hq() {
+    let app = TestApp::spawn().await;
+    let (t, _) = customer(&app).await;
+    let inq = open_as(
+        &app,
+        &t,
+        &free_triplet(&app, &t, &["IT.CERT.RESIDENCY", "IT.FILE.CLOSE"]).await,
+    )
+    .await;
+    let clerk = team_clerk(&app, &inq).await;
+    let q = r#"mutation($input: ChangeTripletInput!) { changeTriplet(input: $input) { inquiry { triplet { code } team { code office { code } } unit status { code } } } }"#;
+    let r = app.gql(&clerk, q, json!({"input": {"inquiryId": inq["id"], "tripletCode": "IT.MEDICAL.COMMITTEE", "taxYear": 2024, "note": "הלקוח שואל על ועדה רפואית"}})).await;
+    let m = ok(&r, "changeTriplet")["inquiry"].clone();
+    assert_eq!(m["triplet"]["code"], "IT.MEDICAL.COMMITTEE");
+    assert_eq!(
+        m["team"]["code"], "IT_UNIT17",
+        "re-routed to the unit-17 team"
+    );
+    assert_eq!(m["unit"], "חוליה 17");
+    // The unit-17 clerk cannot move it to VAT; the HQ main team can.
+    let unit17 = team_clerk(&app, &m).await;
+    let r = app
+        .gql(
+            &unit17,
+            q,
+            json!({"input": {"inquiryId": inq["id"], "tripletCode": "VAT.REPORTS.PERIODIC"}}),
+        )
+        .await;
+    assert_eq!(error_code(&r), Some("FORBIDDEN"), "{r}");
+    let hq = app.token_for_user("hq.hq_main.1").await;
+    let r = app
+        .gql(
+            &hq,
+            q,
+            json!({"input": {"inquiryId": inq["id"], "tripletCode": "VAT.REPORTS.PERIODIC"}}),
+        )
+        .await;
+    assert_eq!(
+        ok(&r, "changeTriplet")["inquiry"]["triplet"]["code"],
+        "VAT.REPORTS.PERIODIC"
+    );
+}
+
+#[tokio::test]
+async fn r10_r12_r13_correspondence_limit_unread_counts_and_phone_call_flag() {
+    let app = TestApp::spawn().await;
+    let (t, _) = customer(&app).await;
+    let inq = open_as(
+        &app,
+        &t,
+        &free_triplet(&app, &t, &["IT.REFUND.STATUS", "IT.WORKGRANT.STATUS"]).await,
+    )
+    .await;
+    let clerk = team_clerk(&app, &inq).await;
+    for i in 0..3 {
+        let r = app
+            .gql(
+                &t,
+                CORR,
+                json!({"input": {"inquiryId": inq["id"], "body": format!("הודעה {i}")}}),
+            )
+            .await;
+        ok(&r, "addCorrespondence");
+    }
+    let r = app
+        .gql(
+            &t,
+            CORR,
+            json!({"input": {"inquiryId": inq["id"], "body": "רביעית"}}),
+        )
+        .await;
+    assert_eq!(error_code(&r), Some("CORRESPONDENCE_LIMIT"));
+    let g = app.gql(&clerk, GET, json!({"id": inq["id"]})).await;
+    assert_eq!(ok(&g, "inquiry")["unreadCorrespondences"], 3);
+    assert_eq!(g["data"]["inquiry"]["phoneCallSuggested"], false);
+    let mark = r#"mutation($input: InquiryRefInput!) { markRead(input: $input) { inquiry { unreadCorrespondences } } }"#;
+    let r = app
+        .gql(&clerk, mark, json!({"input": {"inquiryId": inq["id"]}}))
+        .await;
+    assert_eq!(ok(&r, "markRead")["inquiry"]["unreadCorrespondences"], 0);
+    // The clerk answers: the counter resets.
+    ok(
+        &app.gql(
+            &clerk,
+            CORR,
+            json!({"input": {"inquiryId": inq["id"], "body": "שלום, בדקנו ונעדכן"}}),
+        )
+        .await,
+        "addCorrespondence",
+    );
+    ok(
+        &app.gql(
+            &t,
+            CORR,
+            json!({"input": {"inquiryId": inq["id"], "body": "תודה, עוד שאלה"}}),
+        )
+        .await,
+        "addCorrespondence",
+    );
+    ok(
+        &app.gql(
+            &t,
+            CORR,
+            json!({"input": {"inquiryId": inq["id"], "body": "ועוד אחת"}}),
+        )
+        .await,
+        "addCorrespondence",
+    );
+    let g = app.gql(&clerk, GET, json!({"id": inq["id"]})).await;
+    assert_eq!(g["data"]["inquiry"]["unreadCorrespondences"], 2);
+    assert_eq!(
+        g["data"]["inquiry"]["phoneCallSuggested"], true,
+        "six correspondences"
+    );
+    // Another customer cannot write on it.
+    let other = app.token_for_user("200000370").await;
+    let r = app
+        .gql(
+            &other,
+            CORR,
+            json!({"input": {"inquiryId": inq["id"], "body": "x"}}),
+        )
+        .await;
+    assert_eq!(error_code(&r), Some("NOT_FOUND"));
+}
+
+#[tokio::test]
+async fn r21_cancellation_only_before_a_clerk_takes_the_inquiry() {
+    let app = TestApp::spawn().await;
+    let (t, _) = customer(&app).await;
+    let cancel = r#"mutation($input: InquiryRefInput!) { cancelInquiry(input: $input) { inquiry { status { code } closedAt } } }"#;
+    let a = open_as(
+        &app,
+        &t,
+        &free_triplet(
+            &app,
+            &t,
+            &["DIG.INFO.FORMS", "DIG.INFO.OFFICES", "DIG.REGISTER.CONTACT"],
+        )
+        .await,
+    )
+    .await;
+    let r = app
+        .gql(&t, cancel, json!({"input": {"inquiryId": a["id"]}}))
+        .await;
+    assert_eq!(
+        ok(&r, "cancelInquiry")["inquiry"]["status"]["code"],
+        "CLOSED_CANCELLED_BY_CUSTOMER"
+    );
+    let b = open_as(
+        &app,
+        &t,
+        &free_triplet(&app, &t, &["IT.FILE.OPEN", "IT.IMMIG.CREDIT"]).await,
+    )
+    .await;
+    let clerk = team_clerk(&app, &b).await;
+    ok(
+        &app.gql(
+            &clerk,
+            ASSIGN,
+            json!({"input": {"inquiryId": b["id"], "to": "ME"}}),
+        )
+        .await,
+        "assignInquiry",
+    );
+    let r = app
+        .gql(&t, cancel, json!({"input": {"inquiryId": b["id"]}}))
+        .await;
+    assert_eq!(error_code(&r), Some("INVALID_TRANSITION"));
+    let r = app
+        .gql(&clerk, cancel, json!({"input": {"inquiryId": b["id"]}}))
+        .await;
+    assert_eq!(error_code(&r), Some("FORBIDDEN"));
+}
+
+#[tokio::test]
+async fn r46_similar_open_inquiries_are_shown_and_closed_together() {
+    let app = TestApp::spawn().await;
+    let (t, _) = customer(&app).await;
+    let triplet = free_triplet(&app, &t, &["IT.PAY.BALANCE", "IT.PAY.LINK"]).await;
+    let a = open_as(&app, &t, &triplet).await;
+    let b = open_as(&app, &t, &triplet).await;
+    let clerk = team_clerk(&app, &a).await;
+    let r = app
+        .gql(
+            &clerk,
+            "query($id:ID!){ inquiry(id:$id){ similarOpenInquiries { id } } }",
+            json!({"id": a["id"]}),
+        )
+        .await;
+    let similar: Vec<Value> = ok(&r, "inquiry")["similarOpenInquiries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].clone())
+        .collect();
+    assert!(similar.contains(&b["id"]), "{r}");
+    let q = r#"mutation($input: CloseInquiriesTogetherInput!) { closeInquiriesTogether(input: $input) { inquiries { status { code } } } }"#;
+    let r = app.gql(&clerk, q, json!({"input": {"inquiryIds": [a["id"], b["id"]], "status": "CLOSED_HANDLED", "responseToCustomer": "ענינו על שתי הפניות יחד"}})).await;
+    let closed = ok(&r, "closeInquiriesTogether")["inquiries"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(closed.len(), 2);
+    assert!(
+        closed
+            .iter()
+            .all(|i| i["status"]["code"] == "CLOSED_HANDLED")
+    );
+}
+
+#[tokio::test]
+async fn r3_every_mutation_writes_an_audit_row() {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let app = TestApp::spawn().await;
+    let (t, _) = customer(&app).await;
+    let inq = open_as(
+        &app,
+        &t,
+        &free_triplet(&app, &t, &["IT.IMMIG.FOREIGN_INCOME", "IT.RENT.TRACK"]).await,
+    )
+    .await;
+    let rows = entity::audit_log::Entity::find()
+        .filter(entity::audit_log::Column::Operation.eq("openInquiry"))
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].actor_kind, "CUSTOMER");
+    assert_eq!(rows[0].outcome, "OK");
+    assert!(rows[0].request_id.is_some());
+    let _ = inq;
+}
