@@ -25,6 +25,8 @@ pub mod national_id;
 pub mod principal;
 pub mod representation;
 pub mod routing;
+pub mod sanitize;
+pub mod search;
 pub mod sla;
 pub mod status;
 

@@ -1,4 +1,4 @@
-//! Query root: thin resolvers that parse, authorise and call the store.
+//! Core queries (viewer, nodes, inquiries, customers, reference data): thin resolvers that parse, authorise and call the store.
 
 use async_graphql::{Context, ID, Object, SimpleObject, connection::Connection};
 
@@ -16,7 +16,8 @@ use super::types::reference::{Office, Team, Topic, Triplet};
 use crate::domain::principal::PrincipalKind;
 use crate::store;
 
-pub struct QueryRoot;
+#[derive(Default)]
+pub struct CoreQuery;
 
 /// The authenticated viewer.
 #[derive(SimpleObject)]
@@ -33,7 +34,7 @@ const MAX_NODES: usize = 100;
 
 #[Object]
 #[allow(clippy::too_many_arguments)]
-impl QueryRoot {
+impl CoreQuery {
     /// Who is asking.
     async fn me(&self, ctx: &Context<'_>) -> GqlResult<Viewer> {
         let p = ctx.principal()?;

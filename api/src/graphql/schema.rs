@@ -5,7 +5,11 @@ use async_graphql::{EmptySubscription, Schema};
 
 use super::context::Shared;
 use super::mutation::MutationRoot;
-use super::query::QueryRoot;
+use super::query::CoreQuery;
+
+/// The query root, merged from the areas (each area owns its own object).
+#[derive(async_graphql::MergedObject, Default)]
+pub struct QueryRoot(CoreQuery);
 
 pub type ApiSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
@@ -15,12 +19,16 @@ pub const MAX_DEPTH: usize = 10;
 pub const MAX_COMPLEXITY: usize = 20_000;
 
 pub fn build(shared: Option<Shared>) -> ApiSchema {
-    let mut b = Schema::build(QueryRoot, MutationRoot::default(), EmptySubscription)
-        .limit_depth(MAX_DEPTH)
-        .limit_complexity(MAX_COMPLEXITY)
-        .limit_recursive_depth(32)
-        .limit_directives(10)
-        .disable_suggestions();
+    let mut b = Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        EmptySubscription,
+    )
+    .limit_depth(MAX_DEPTH)
+    .limit_complexity(MAX_COMPLEXITY)
+    .limit_recursive_depth(32)
+    .limit_directives(10)
+    .disable_suggestions();
     if let Some(s) = shared {
         b = b.data(s);
     }
