@@ -134,12 +134,19 @@ async fn graphql(
     if !principal.is_staff() {
         request = request.disable_introspection();
     }
+    let reads: crate::graphql::guards::SharedReadLog = Default::default();
+    let audit_subject = (principal.clone(), request_id.clone());
     let ctx = RequestCtx {
         principal,
         loaders: Loaders::new(&state.db),
         request_id,
+        reads: reads.clone(),
     };
     let mut resp = state.schema.execute(request.data(ctx)).await;
+    // R3: reads of personal fields, granted or denied, are audited; no audit row, no answer.
+    if let Err(e) = audit_reads(&state, &audit_subject.0, &audit_subject.1, &reads).await {
+        return error_response(StatusCode::INTERNAL_SERVER_ERROR, &e, graphql_media);
+    }
     ensure_codes(&mut resp);
     let failed_before_execution =
         resp.data == async_graphql::Value::Null && !resp.errors.is_empty();
@@ -156,6 +163,53 @@ async fn graphql(
             graphql_media,
         ),
     }
+}
+
+async fn audit_reads(
+    state: &AppState,
+    principal: &crate::domain::Principal,
+    request_id: &str,
+    reads: &crate::graphql::guards::SharedReadLog,
+) -> Result<(), ApiError> {
+    let (granted, denied) = match reads.lock() {
+        Ok(log) => (
+            log.granted.iter().cloned().collect::<Vec<_>>(),
+            log.denied.iter().cloned().collect::<Vec<_>>(),
+        ),
+        Err(_) => return Err(ApiError::internal("read log poisoned")),
+    };
+    let actor = crate::service::inquiries::Actor {
+        principal: principal.clone(),
+        request_id: Some(request_id.to_string()),
+    };
+    for (fields, outcome) in [(granted, "OK"), (denied, "DENIED")] {
+        if fields.is_empty() {
+            continue;
+        }
+        crate::store::writes::append_audit(
+            &state.db,
+            crate::store::writes::AuditRow {
+                at: state.clock.now(),
+                request_id: Some(request_id.to_string()),
+                actor_kind: actor.kind_code().into(),
+                actor_id: actor.id(),
+                roles: principal
+                    .roles
+                    .iter()
+                    .map(|r| r.code())
+                    .collect::<Vec<_>>()
+                    .join(","),
+                operation: "read".into(),
+                object_type: None,
+                object_ids: String::new(),
+                fields: fields.join(","),
+                outcome: outcome.into(),
+                details: None,
+            },
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// Stable codes the transport itself may answer with.

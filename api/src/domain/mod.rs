@@ -22,6 +22,7 @@ pub mod error;
 pub mod handling;
 pub mod limits;
 pub mod national_id;
+pub mod policy;
 pub mod principal;
 pub mod representation;
 pub mod routing;

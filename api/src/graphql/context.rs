@@ -24,6 +24,8 @@ pub struct RequestCtx {
     pub principal: Principal,
     pub loaders: Loaders,
     pub request_id: String,
+    /// Personal-data reads of this request, for its audit row.
+    pub reads: super::guards::SharedReadLog,
 }
 
 pub trait CtxExt {
@@ -48,15 +50,6 @@ pub trait CtxExt {
             request_id: Some(req.request_id.clone()),
         };
         Ok((&self.shared()?.services, actor))
-    }
-    /// Staff only; anyone else gets FORBIDDEN.
-    fn require_staff(&self) -> GqlResult<&Principal> {
-        let p = self.principal()?;
-        if p.is_staff() {
-            Ok(p)
-        } else {
-            Err(ApiError::forbidden("this field is available to ITA staff only").into())
-        }
     }
 }
 

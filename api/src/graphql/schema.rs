@@ -28,7 +28,8 @@ pub fn build(shared: Option<Shared>) -> ApiSchema {
     .limit_complexity(MAX_COMPLEXITY)
     .limit_recursive_depth(32)
     .limit_directives(10)
-    .disable_suggestions();
+    .disable_suggestions()
+    .extension(super::guards::PolicyGuard);
     if let Some(s) = shared {
         b = b.data(s);
     }

