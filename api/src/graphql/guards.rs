@@ -56,8 +56,10 @@ impl Extension for PolicyGuardExtension {
         let field = info.name.to_string();
         let access = policy::decide(&req.principal.roles, &type_name, &field);
         let personal = policy::rule_for(&type_name, &field).is_some_and(|r| r.personal);
-        if personal || access == Access::Deny {
-            if let Ok(mut log) = req.reads.lock() {
+        if (personal || access == Access::Deny)
+            && let Ok(mut log) = req.reads.lock()
+        {
+            {
                 let key = format!("{type_name}.{field}");
                 if access == Access::Deny {
                     log.denied.insert(key);

@@ -71,7 +71,7 @@ impl Inquiry {
     }
     /// The customer's opening text.
     async fn body(&self) -> Option<&str> {
-        Some({ &self.0.body })
+        Some(&self.0.body)
     }
     async fn office(&self, ctx: &Context<'_>) -> GqlResult<Option<Office>> {
         Ok(ctx
@@ -361,7 +361,7 @@ impl Correspondence {
         Ok(parse_stored::<domain::Direction>("direction", &self.0.direction)?.into())
     }
     async fn body(&self) -> Option<&str> {
-        Some({ &self.0.body })
+        Some(&self.0.body)
     }
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at

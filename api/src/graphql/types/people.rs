@@ -37,10 +37,10 @@ impl Customer {
         r.map(Some)
     }
     async fn last_name(&self) -> Option<&str> {
-        Some({ &self.0.last_name })
+        Some(&self.0.last_name)
     }
     async fn first_name(&self) -> Option<&str> {
-        Some({ &self.0.first_name })
+        Some(&self.0.first_name)
     }
     /// "last first", as the clerks' console shows names (R45).
     async fn full_name(&self) -> Option<String> {
@@ -68,7 +68,7 @@ impl Customer {
         self.0.annual_report_required
     }
     async fn residence_city(&self) -> Option<&str> {
-        Some({ &self.0.residence_city })
+        Some(&self.0.residence_city)
     }
     /// Verified email only (R41); an unverified address is never shown or used.
     async fn verified_email(&self) -> Option<&str> {
@@ -160,13 +160,13 @@ impl User {
         Some(&self.0.login)
     }
     async fn last_name(&self) -> Option<&str> {
-        Some({ &self.0.last_name })
+        Some(&self.0.last_name)
     }
     async fn first_name(&self) -> Option<&str> {
-        Some({ &self.0.first_name })
+        Some(&self.0.first_name)
     }
     async fn full_name(&self) -> Option<String> {
-        Some({ format!("{} {}", self.0.first_name, self.0.last_name) })
+        Some(format!("{} {}", self.0.first_name, self.0.last_name))
     }
     async fn office(&self, ctx: &Context<'_>) -> GqlResult<Option<Office>> {
         Ok(self
