@@ -34,7 +34,12 @@ pub fn ensure_codes(resp: &mut async_graphql::Response) {
 
 fn classify(message: &str) -> ErrorCode {
     let m = message.to_ascii_lowercase();
-    if m.contains("too complex") || m.contains("too deep") || m.contains("too many") {
+    if m.contains("too complex")
+        || m.contains("too deep")
+        || m.contains("too many")
+        || m.contains("recursion depth")
+        || m.contains("cannot be greater than")
+    {
         ErrorCode::QueryTooComplex
     } else if m.starts_with(" -->")
         || m.contains("parse")
