@@ -86,6 +86,9 @@ pub async fn build_app_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyh
         clock: clock.clone(),
         events: infra::events::EventBus::new(),
         settings: service::inquiries::Settings::default(),
+        suggestions: Arc::new(infra::classifier::SuggestionEngine::load(
+            &config.models_dir,
+        )),
     });
     let shared = Shared {
         db: db.clone(),

@@ -43,6 +43,8 @@ impl TestApp {
         let mut config = Config::for_database(database_url.clone());
         config.auto_seed = Some(true);
         config.seed_inquiries = TEST_INQUIRIES;
+        config.models_dir =
+            std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../models"));
         config.redis_url = std::env::var("REDIS_URL").ok();
         // Tests share one Redis: each app writes under its own prefix.
         config.redis_key_prefix = format!(

@@ -16,6 +16,8 @@ pub enum ErrorCode {
     PoaRequired,
     Conflict,
     RateLimited,
+    /// The classifier is at capacity; retry shortly.
+    ClassifierBusy,
     QueryTooComplex,
     GraphqlParseFailed,
     GraphqlValidationFailed,

@@ -97,6 +97,7 @@ pub const POLICY: &[(&str, &[&str], Rule)] = &[
             "triplet",
             "triplets",
             "offices",
+            "suggestTriplets",
             "nonWorkingDays",
         ],
         PUBLIC,
@@ -171,6 +172,7 @@ pub const POLICY: &[(&str, &[&str], Rule)] = &[
             "similarOpenInquiries",
             "assignee",
             "sla",
+            "tripletSuggestions",
         ],
         STAFF_ONLY,
     ),
@@ -307,6 +309,50 @@ pub const POLICY: &[(&str, &[&str], Rule)] = &[
         PUBLIC,
     ),
     ("InquiryPayload", &["inquiry"], PUBLIC),
+    (
+        "TripletSuggestions",
+        &[
+            "modelVersion",
+            "abstain",
+            "suggestions",
+            "mainTopic",
+            "secondaryTopic",
+        ],
+        PUBLIC,
+    ),
+    (
+        "StoredSuggestions",
+        &["modelVersion", "abstain", "suggestions"],
+        INTERNAL,
+    ),
+    (
+        "TripletSuggestion",
+        &["triplet", "code", "probability"],
+        PUBLIC,
+    ),
+    ("TopicSuggestion", &["topic", "code", "probability"], PUBLIC),
+    (
+        "TripletSuggestions",
+        &[
+            "modelVersion",
+            "abstain",
+            "suggestions",
+            "mainTopic",
+            "secondaryTopic",
+        ],
+        PUBLIC,
+    ),
+    (
+        "StoredSuggestions",
+        &["modelVersion", "abstain", "suggestions"],
+        INTERNAL,
+    ),
+    (
+        "TripletSuggestion",
+        &["triplet", "code", "probability"],
+        PUBLIC,
+    ),
+    ("TopicSuggestion", &["topic", "code", "probability"], PUBLIC),
     ("InquiriesPayload", &["inquiries"], PUBLIC),
 ];
 

@@ -41,17 +41,19 @@ fn classify(message: &str) -> ErrorCode {
         || m.contains("cannot be greater than")
     {
         ErrorCode::QueryTooComplex
+    } else if m.contains("input type")
+        || m.contains("invalid value")
+        || m.contains("failed to parse \"")
+        || m.contains("variable")
+    {
+        // Input coercion: a value of the wrong type or enum, a missing required variable.
+        ErrorCode::Validation
     } else if m.starts_with(" -->")
         || m.contains("parse")
         || m.contains("expected ")
         || m.contains("unexpected")
     {
         ErrorCode::GraphqlParseFailed
-    } else if m.contains("invalid value for argument")
-        || m.contains("failed to parse")
-        || m.contains("invalid value")
-    {
-        ErrorCode::Validation
     } else {
         ErrorCode::GraphqlValidationFailed
     }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use crate::store::Db as DatabaseConnection;
 use async_graphql::dataloader::{DataLoader, Loader};
-use entity::{correspondence, customer, inquiry_history, representative, user};
+use entity::{correspondence, customer, inquiry_history, representative, triplet_suggestion, user};
 
 use super::errors::ApiError;
 use crate::store;
@@ -16,6 +16,7 @@ pub struct RepresentativeLoader(DatabaseConnection);
 pub struct CorrespondenceLoader(DatabaseConnection);
 pub struct UnreadLoader(DatabaseConnection);
 pub struct HistoryLoader(DatabaseConnection);
+pub struct SuggestionLoader(DatabaseConnection);
 
 /// Key of the "last N history rows of an inquiry" loader.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -64,6 +65,14 @@ impl Loader<i64> for UnreadLoader {
     }
 }
 
+impl Loader<i64> for SuggestionLoader {
+    type Value = Vec<triplet_suggestion::Model>;
+    type Error = ApiError;
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        Ok(store::inquiries::suggestions(&self.0, keys).await?)
+    }
+}
+
 impl Loader<LastHistory> for HistoryLoader {
     type Value = Vec<inquiry_history::Model>;
     type Error = ApiError;
@@ -98,6 +107,7 @@ pub struct Loaders {
     pub correspondences: DataLoader<CorrespondenceLoader>,
     pub unread: DataLoader<UnreadLoader>,
     pub history: DataLoader<HistoryLoader>,
+    pub suggestions: DataLoader<SuggestionLoader>,
 }
 
 impl Loaders {
@@ -109,6 +119,7 @@ impl Loaders {
             correspondences: DataLoader::new(CorrespondenceLoader(db.clone()), tokio::spawn),
             unread: DataLoader::new(UnreadLoader(db.clone()), tokio::spawn),
             history: DataLoader::new(HistoryLoader(db.clone()), tokio::spawn),
+            suggestions: DataLoader::new(SuggestionLoader(db.clone()), tokio::spawn),
         }
     }
 }

@@ -229,6 +229,27 @@ impl CoreQuery {
             .collect())
     }
 
+    /// Suggests triplets for an inquiry text (R8): ranked leaves with calibrated probabilities,
+    /// the main and secondary topic, and whether the model abstains. Text: 1-5,000 characters.
+    async fn suggest_triplets(
+        &self,
+        ctx: &Context<'_>,
+        text: String,
+        limit: Option<i32>,
+    ) -> GqlResult<super::types::suggestion::TripletSuggestions> {
+        let limit = limit.unwrap_or(3);
+        if !(1..=10).contains(&limit) {
+            return Err(ApiError::validation("limit must be between 1 and 10").into());
+        }
+        let p = ctx
+            .shared()?
+            .services
+            .suggestions
+            .suggest(&text, limit as usize)
+            .await?;
+        Ok(p.into())
+    }
+
     /// All offices.
     async fn offices(&self, ctx: &Context<'_>) -> GqlResult<Vec<Office>> {
         ctx.principal()?;

@@ -1,6 +1,7 @@
 //! Infrastructure behind traits: the clock (and, as later issues add them, Redis-backed
 //! implementations with in-process twins).
 
+pub mod classifier;
 pub mod clock;
 pub mod events;
 pub mod locks;

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use entity::{correspondence, inquiry, inquiry_history, power_of_attorney};
+use entity::{correspondence, inquiry, inquiry_history, power_of_attorney, triplet_suggestion};
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, FromQueryResult,
@@ -384,4 +384,22 @@ pub async fn similar_open(
         .limit(limit)
         .all(db)
         .await
+}
+
+/// Stored triplet suggestions of several inquiries, best first.
+pub async fn suggestions(
+    db: &DatabaseConnection,
+    inquiry_ids: &[i64],
+) -> Result<HashMap<i64, Vec<triplet_suggestion::Model>>, DbErr> {
+    let rows = triplet_suggestion::Entity::find()
+        .filter(triplet_suggestion::Column::InquiryId.is_in(inquiry_ids.to_vec()))
+        .order_by_asc(triplet_suggestion::Column::InquiryId)
+        .order_by_asc(triplet_suggestion::Column::Rank)
+        .all(db)
+        .await?;
+    let mut out: HashMap<i64, Vec<triplet_suggestion::Model>> = HashMap::new();
+    for r in rows {
+        out.entry(r.inquiry_id).or_default().push(r);
+    }
+    Ok(out)
 }

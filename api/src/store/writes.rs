@@ -2,7 +2,7 @@
 //! inquiries, history, correspondence and audit rows.
 
 use chrono::{DateTime, Utc};
-use entity::{audit_log, correspondence, customer, inquiry, inquiry_history};
+use entity::{audit_log, correspondence, customer, inquiry, inquiry_history, triplet_suggestion};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr,
@@ -256,4 +256,33 @@ pub async fn stale_waiting<C: ConnectionTrait>(
         .into_tuple::<i64>()
         .all(db)
         .await
+}
+
+/// The classifier's ranked suggestions for an inquiry, as shown (R8).
+pub async fn insert_suggestions<C: ConnectionTrait>(
+    db: &C,
+    inquiry_id: i64,
+    model_version: &str,
+    abstained: bool,
+    ranked: &[(String, f64)],
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    if ranked.is_empty() {
+        return Ok(());
+    }
+    triplet_suggestion::Entity::insert_many(ranked.iter().enumerate().map(|(i, (code, p))| {
+        triplet_suggestion::ActiveModel {
+            inquiry_id: Set(inquiry_id),
+            model_version: Set(model_version.to_string()),
+            rank: Set(i as i16 + 1),
+            triplet_code: Set(code.clone()),
+            probability: Set(*p),
+            abstained: Set(abstained),
+            created_at: Set(at),
+            ..Default::default()
+        }
+    }))
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
 }

@@ -8,3 +8,4 @@ mod foundation;
 mod lifecycle;
 mod lifecycle_walk;
 mod read_api;
+mod suggest;

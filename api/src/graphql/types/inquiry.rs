@@ -236,6 +236,33 @@ impl Inquiry {
         .await;
         r.map(Some)
     }
+    /// The classifier's suggestions stored when the inquiry was opened (R8).
+    async fn triplet_suggestions(
+        &self,
+        ctx: &Context<'_>,
+    ) -> GqlResult<Option<super::suggestion::StoredSuggestions>> {
+        let rows = ctx
+            .req()?
+            .loaders
+            .suggestions
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        let Some(first) = rows.first() else {
+            return Ok(None);
+        };
+        Ok(Some(super::suggestion::StoredSuggestions {
+            model_version: first.model_version.clone(),
+            abstain: first.abstained,
+            suggestions: rows
+                .iter()
+                .map(|r| super::suggestion::TripletSuggestion {
+                    code: r.triplet_code.clone(),
+                    probability: r.probability,
+                })
+                .collect(),
+        }))
+    }
     /// The handling clerk's name as the customer sees it in the personal area; hidden for
     /// inquiries opened in the Haifa and Jerusalem information centres (R38, §6.8).
     async fn handler_name_for_customer(&self, ctx: &Context<'_>) -> GqlResult<Option<String>> {

@@ -52,6 +52,8 @@ pub struct Services {
     pub clock: Arc<dyn Clock>,
     pub events: EventBus,
     pub settings: Settings,
+    /// The triplet classifier (R8).
+    pub suggestions: Arc<crate::infra::classifier::SuggestionEngine>,
 }
 
 /// Who acts, and for which request (audit).

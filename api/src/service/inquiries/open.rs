@@ -123,6 +123,15 @@ pub async fn open_inquiry(
     limits::check_tax_year(triplet.tax_year_required, input.tax_year, now.year())?;
     let domain = domain_of(&triplet.code)?;
 
+    // R8: the model's suggestions as shown with the inquiry; a missing or busy model does not
+    // stop the opening.
+    let prediction = match svc.suggestions.suggest(&body, 3).await {
+        Ok(p) => Some(p),
+        Err(e) => {
+            tracing::debug!(error = %e.message, "no triplet suggestions for this inquiry");
+            None
+        }
+    };
     let txn = svc.db.begin().await?;
     // Lock the customer: the open-inquiry limit must hold under concurrent openings (R39).
     let customer = writes::lock_customer(&txn, customer_id)
@@ -204,6 +213,14 @@ pub async fn open_inquiry(
         },
     )
     .await?;
+    if let Some(p) = &prediction {
+        let rows = p
+            .candidates
+            .iter()
+            .map(|c| (c.code.clone(), f64::from(c.probability)))
+            .collect::<Vec<_>>();
+        writes::insert_suggestions(&txn, m.id, &p.model_version, p.abstain, &rows, now).await?;
+    }
     writes::append_history(
         &txn,
         None,
