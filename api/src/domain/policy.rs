@@ -331,28 +331,6 @@ pub const POLICY: &[(&str, &[&str], Rule)] = &[
         PUBLIC,
     ),
     ("TopicSuggestion", &["topic", "code", "probability"], PUBLIC),
-    (
-        "TripletSuggestions",
-        &[
-            "modelVersion",
-            "abstain",
-            "suggestions",
-            "mainTopic",
-            "secondaryTopic",
-        ],
-        PUBLIC,
-    ),
-    (
-        "StoredSuggestions",
-        &["modelVersion", "abstain", "suggestions"],
-        INTERNAL,
-    ),
-    (
-        "TripletSuggestion",
-        &["triplet", "code", "probability"],
-        PUBLIC,
-    ),
-    ("TopicSuggestion", &["topic", "code", "probability"], PUBLIC),
     ("InquiriesPayload", &["inquiries"], PUBLIC),
 ];
 
