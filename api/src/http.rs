@@ -228,6 +228,9 @@ async fn graphql(
             return error_response(StatusCode::OK, &err, graphql_media);
         }
     };
+    if let Ok(mut log) = reads.lock() {
+        resp.errors.append(&mut log.errors);
+    }
     // R3: reads of personal fields, granted or denied, are audited; no audit row, no answer.
     if let Err(e) = audit_reads(&state, &audit_subject.0, &audit_subject.1, &reads).await {
         return error_response(StatusCode::INTERNAL_SERVER_ERROR, &e, graphql_media);

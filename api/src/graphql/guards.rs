@@ -19,6 +19,9 @@ use crate::domain::policy::{self, Access};
 pub struct ReadLog {
     pub granted: BTreeSet<String>,
     pub denied: BTreeSet<String>,
+    /// FORBIDDEN errors of nullable fields that resolved to null; the transport appends them to
+    /// the response (an extension cannot add an error and still answer null).
+    pub errors: Vec<ServerError>,
 }
 
 pub type SharedReadLog = Arc<Mutex<ReadLog>>;
@@ -82,7 +85,15 @@ impl Extension for PolicyGuardExtension {
                         QueryPathSegment::Index(i) => PathSegment::Index(i),
                     })
                     .collect();
-                Err(e)
+                if info.return_type.ends_with('!') {
+                    // Non-null: the error propagates null to the nearest nullable parent.
+                    Err(e)
+                } else {
+                    if let Ok(mut log) = req.reads.lock() {
+                        log.errors.push(e);
+                    }
+                    Ok(Some(Value::Null))
+                }
             }
             Access::Allow => next.run(ctx, info).await,
             Access::Mask => Ok(next.run(ctx, info).await?.map(mask)),

@@ -8,4 +8,5 @@ mod foundation;
 mod lifecycle;
 mod lifecycle_walk;
 mod read_api;
+mod security;
 mod suggest;

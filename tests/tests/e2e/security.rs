@@ -1,0 +1,213 @@
+//! Field- and row-level security over HTTP (R2, R3, R31-R33, R38, R41).
+
+use serde_json::json;
+use tests::{TestApp, error_code};
+
+use super::lifecycle::{OPEN, customer, free_triplet, ok};
+
+#[tokio::test]
+async fn r31_denied_fields_are_null_with_forbidden_at_their_path() {
+    let app = TestApp::spawn().await;
+    let (t, _) = customer(&app).await;
+    let r = app
+        .gql(
+            &t,
+            "{ inquiries(first: 1) { edges { node { number proposedSolution } } } }",
+            json!({}),
+        )
+        .await;
+    let node = &r["data"]["inquiries"]["edges"][0]["node"];
+    assert!(node["number"].is_number());
+    assert!(node["proposedSolution"].is_null());
+    assert_eq!(error_code(&r), Some("FORBIDDEN"));
+    assert_eq!(
+        r["errors"][0]["path"],
+        json!(["inquiries", "edges", 0, "node", "proposedSolution"])
+    );
+}
+
+#[tokio::test]
+async fn r31_r33_representatives_see_their_clients_with_masked_national_ids() {
+    let app = TestApp::spawn().await;
+    let rep = app.token("REPRESENTATIVE").await;
+    let r = app
+        .gql(
+            &rep,
+            "{ inquiries(first: 20) { edges { node { customer { nationalId } } } } }",
+            json!({}),
+        )
+        .await;
+    let edges = r["data"]["inquiries"]["edges"].as_array().unwrap();
+    assert!(
+        !edges.is_empty(),
+        "the demo representative has clients: {r}"
+    );
+    for e in edges {
+        let id = e["node"]["customer"]["nationalId"].as_str().unwrap();
+        assert!(id.starts_with("*****") && id.len() == 9, "{id}");
+    }
+}
+
+#[tokio::test]
+async fn r33_a_representative_without_a_registry_poa_cannot_open_for_a_customer() {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let app = TestApp::spawn().await;
+    let rep = app.token("REPRESENTATIVE").await;
+    let me = app
+        .gql(&rep, "{ me { representative { id } } }", json!({}))
+        .await;
+    assert!(me["data"]["me"]["representative"]["id"].is_string());
+    // A customer the representative holds no power of attorney for.
+    let rep_id = api::service::principals::find(&app.state.db, None, Some("REPRESENTATIVE"))
+        .await
+        .unwrap();
+    let api::domain::principal::PrincipalKind::Representative(rid) = rep_id.kind else {
+        panic!()
+    };
+    let clients: Vec<i64> = entity::power_of_attorney::Entity::find()
+        .filter(entity::power_of_attorney::Column::RepresentativeId.eq(rid))
+        .all(&app.state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.customer_id)
+        .collect();
+    let stranger = entity::customer::Entity::find()
+        .all(&app.state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| !clients.contains(&c.id))
+        .unwrap();
+    let codec = api::graphql::ids::IdCodec::new(&app.state.config.node_id_secret);
+    let stranger_id = codec.encode(
+        api::graphql::ids::NodeType::Customer,
+        &api::graphql::ids::NodeKey::Int(stranger.id),
+    );
+    let r = app.gql(&rep, OPEN, json!({"input": {"customerId": stranger_id, "tripletCode": "IT.CERT.RESIDENCY", "taxYear": 2024, "body": "בשם מרשי"}})).await;
+    assert_eq!(error_code(&r), Some("POA_REQUIRED"), "{r}");
+    // For a client with a registry POA it works, through the representatives' network.
+    let client = codec.encode(
+        api::graphql::ids::NodeType::Customer,
+        &api::graphql::ids::NodeKey::Int(clients[0]),
+    );
+    let r = app.gql(&rep, OPEN, json!({"input": {"customerId": client, "tripletCode": "IT.CERT.WITHHOLDING", "taxYear": 2024, "body": "בשם מרשי, נבקש אישור ניכוי במקור"}})).await;
+    let inq = ok(&r, "openInquiry")["inquiry"].clone();
+    assert_eq!(inq["channel"]["code"], "REPRESENTATIVES_NETWORK");
+}
+
+#[tokio::test]
+async fn r31_data_scientists_get_no_direct_identifiers() {
+    let app = TestApp::spawn().await;
+    let ds = app.token("DATA_SCIENTIST").await;
+    let r = app.gql(&ds, "{ inquiries(first: 3) { edges { node { number triplet { code } customer { id nationalId lastName } body } } } }", json!({})).await;
+    let node = &r["data"]["inquiries"]["edges"][0]["node"];
+    assert!(node["triplet"]["code"].is_string());
+    assert!(node["customer"].is_null(), "{r}");
+    assert!(node["body"].is_null());
+    assert_eq!(error_code(&r), Some("FORBIDDEN"));
+}
+
+#[tokio::test]
+async fn r38_handler_name_hidden_for_information_centre_inquiries() {
+    let app = TestApp::spawn().await;
+    let (ct, cid) = customer(&app).await;
+    let agent = app.token_for_user("info_haifa.info_general.1").await;
+    let triplet = free_triplet(&app, &ct, &["DIG.INFO.OFFICES", "DIG.INFO.FORMS"]).await;
+    let r = app.gql(&agent, OPEN, json!({"input": {"customerId": cid, "channel": "INFO_CENTER_HAIFA", "tripletCode": triplet, "body": "שיחה במרכז המידע", "draft": true}})).await;
+    let inq = ok(&r, "openInquiry")["inquiry"].clone();
+    assert_eq!(inq["status"]["code"], "ACTIVE_OPEN");
+    let r = app
+        .gql(
+            &ct,
+            "query($id:ID!){ inquiry(id:$id){ handlerNameForCustomer } }",
+            json!({"id": inq["id"]}),
+        )
+        .await;
+    assert!(
+        ok(&r, "inquiry")["handlerNameForCustomer"].is_null(),
+        "assigned to the agent, but opened in an information centre"
+    );
+    // A web inquiry assigned to a clerk shows the clerk's name to the customer.
+    let web = super::lifecycle::open_as(
+        &app,
+        &ct,
+        &free_triplet(
+            &app,
+            &ct,
+            &["IT.FILE.OPEN", "IT.IMMIG.CREDIT", "IT.RENT.TEN_PCT"],
+        )
+        .await,
+    )
+    .await;
+    let clerk = super::lifecycle::team_clerk(&app, &web).await;
+    ok(
+        &app.gql(
+            &clerk,
+            super::lifecycle::ASSIGN,
+            json!({"input": {"inquiryId": web["id"], "to": "ME"}}),
+        )
+        .await,
+        "assignInquiry",
+    );
+    let r = app
+        .gql(
+            &ct,
+            "query($id:ID!){ inquiry(id:$id){ handlerNameForCustomer } }",
+            json!({"id": web["id"]}),
+        )
+        .await;
+    assert!(ok(&r, "inquiry")["handlerNameForCustomer"].is_string());
+}
+
+#[tokio::test]
+async fn r41_only_verified_contact_details_are_shown() {
+    use sea_orm::EntityTrait;
+    let app = TestApp::spawn().await;
+    let staff = app.token("CLERK").await;
+    let unverified = entity::customer::Entity::find()
+        .all(&app.state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| !c.email_verified)
+        .unwrap();
+    let codec = api::graphql::ids::IdCodec::new(&app.state.config.node_id_secret);
+    let id = codec.encode(
+        api::graphql::ids::NodeType::Customer,
+        &api::graphql::ids::NodeKey::Int(unverified.id),
+    );
+    let r = app
+        .gql(
+            &staff,
+            "query($id:ID!){ customer(id:$id){ verifiedEmail verifiedMobile preferredChannel } }",
+            json!({"id": id}),
+        )
+        .await;
+    let c = ok(&r, "customer");
+    assert!(unverified.email.is_some());
+    assert!(c["verifiedEmail"].is_null() && c["verifiedMobile"].is_null());
+    assert!(c["preferredChannel"].is_string());
+}
+
+#[tokio::test]
+async fn r3_reads_of_personal_fields_are_audited_granted_and_denied() {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let app = TestApp::spawn().await;
+    let (t, _) = customer(&app).await;
+    let _ = app.gql(&t, "{ inquiries(first: 1) { edges { node { body proposedSolution customer { nationalId } } } } }", json!({})).await;
+    let rows = entity::audit_log::Entity::find()
+        .filter(entity::audit_log::Column::Operation.eq("read"))
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    let granted = rows.iter().find(|r| r.outcome == "OK").unwrap();
+    assert!(
+        granted.fields.contains("Inquiry.body") && granted.fields.contains("Customer.nationalId"),
+        "{}",
+        granted.fields
+    );
+    assert_eq!(granted.actor_kind, "CUSTOMER");
+    let denied = rows.iter().find(|r| r.outcome == "DENIED").unwrap();
+    assert!(denied.fields.contains("Inquiry.proposedSolution"));
+}
