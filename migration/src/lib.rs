@@ -12,6 +12,7 @@ mod m20261128_000003_inquiries;
 mod m20261128_000004_operations;
 mod m20261128_000005_indexes;
 mod m20261128_000006_reference_data;
+mod m20261128_000007_audit_append_only;
 pub mod reference;
 pub mod seed;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000004_operations::Migration),
             Box::new(m20261128_000005_indexes::Migration),
             Box::new(m20261128_000006_reference_data::Migration),
+            Box::new(m20261128_000007_audit_append_only::Migration),
         ]
     }
 }

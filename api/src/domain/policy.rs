@@ -81,6 +81,9 @@ pub const CUSTOMER_SIDE: Rule = rule(A, D, D, A, A, false);
 /// Actions only the customer side takes.
 pub const CUSTOMER_ONLY: Rule = rule(D, D, D, A, A, false);
 
+/// The audit trail: auditors only.
+pub const AUDIT: Rule = rule(D, A, D, D, D, false);
+
 /// The matrix: (type, fields, rule). Every object field the schema serves must appear once.
 pub const POLICY: &[(&str, &[&str], Rule)] = &[
     (
@@ -124,6 +127,30 @@ pub const POLICY: &[(&str, &[&str], Rule)] = &[
         HANDLE,
     ),
     ("Node", &["id"], PUBLIC),
+    ("QueryRoot", &["auditLog"], AUDIT),
+    (
+        "AuditEntry",
+        &[
+            "at",
+            "requestId",
+            "actorKind",
+            "actorId",
+            "roles",
+            "operation",
+            "objectType",
+            "objectIds",
+            "fields",
+            "outcome",
+            "details",
+        ],
+        AUDIT,
+    ),
+    (
+        "AuditEntryConnection",
+        &["pageInfo", "edges", "nodes"],
+        AUDIT,
+    ),
+    ("AuditEntryEdge", &["node", "cursor"], AUDIT),
     (
         "Viewer",
         &["kind", "roles", "user", "customer", "representative"],

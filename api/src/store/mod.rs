@@ -1,5 +1,6 @@
 //! Storage: SeaORM queries per aggregate. This is the only place that builds SQL.
 
+pub mod audit;
 pub mod inquiries;
 pub mod people;
 pub mod reference;

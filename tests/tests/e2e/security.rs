@@ -211,3 +211,39 @@ async fn r3_reads_of_personal_fields_are_audited_granted_and_denied() {
     let denied = rows.iter().find(|r| r.outcome == "DENIED").unwrap();
     assert!(denied.fields.contains("Inquiry.proposedSolution"));
 }
+
+#[tokio::test]
+async fn r3_auditors_read_the_append_only_audit_log() {
+    use sea_orm::{ConnectionTrait, Statement};
+    let app = TestApp::spawn().await;
+    let (t, _) = customer(&app).await;
+    let triplet = free_triplet(
+        &app,
+        &t,
+        &["DIG.AUTH.OTP", "DIG.AUTH.LOCKED", "DIG.AUTH.ABROAD"],
+    )
+    .await;
+    super::lifecycle::open_as(&app, &t, &triplet).await;
+    let auditor = app.token("AUDITOR").await;
+    let q = r#"{ auditLog(first: 10, filter: { operation: "openInquiry" }) { edges { node { operation actorKind outcome requestId } } } }"#;
+    let r = app.gql(&auditor, q, json!({})).await;
+    let edges = ok(&r, "auditLog")["edges"].as_array().unwrap().clone();
+    assert_eq!(edges.len(), 1);
+    assert_eq!(edges[0]["node"]["actorKind"], "CUSTOMER");
+    let clerk = app.token("CLERK").await;
+    let r = app.gql(&clerk, q, json!({})).await;
+    assert_eq!(error_code(&r), Some("FORBIDDEN"));
+    // Append-only: the database refuses updates and deletes.
+    let backend = app.state.db.get_database_backend();
+    for sql in [
+        "UPDATE audit_log SET outcome = 'X'",
+        "DELETE FROM audit_log",
+    ] {
+        let res = app
+            .state
+            .db
+            .execute_raw(Statement::from_string(backend, sql))
+            .await;
+        assert!(res.is_err(), "{sql} must fail on {backend:?}");
+    }
+}
