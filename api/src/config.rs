@@ -56,6 +56,10 @@ pub struct Config {
     /// Prefix of every Redis key this deployment writes.
     #[arg(long, env = "REDIS_KEY_PREFIX", default_value = "ita-crm")]
     pub redis_key_prefix: String,
+    /// Code accepted by the development extra-identification provider (R37). Unset in production:
+    /// a real provider must be configured.
+    #[arg(long, env = "REAUTH_DEV_CODE")]
+    pub reauth_dev_code: Option<String>,
     /// Number of demo inquiries created by the automatic seed.
     #[arg(long, env = "SEED_INQUIRIES", default_value_t = 2000)]
     pub seed_inquiries: usize,
@@ -118,6 +122,7 @@ impl Config {
             auto_seed: Some(false),
             seed_inquiries: 2000,
             rate_limit_per_minute: 1200,
+            reauth_dev_code: Some("123456".into()),
             redis_key_prefix: "ita-crm".into(),
         }
     }

@@ -80,12 +80,51 @@ pub async fn build_app_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyh
     db.set_metric_callback(move |_| {
         counter.fetch_add(1, Ordering::Relaxed);
     });
+    let (rate_limiter, job_lock, reauth): (
+        Arc<dyn infra::ratelimit::RateLimiter>,
+        Arc<dyn infra::locks::JobLock>,
+        Arc<dyn infra::reauth::ReauthStore>,
+    ) = match &config.redis_url {
+        Some(url) => {
+            let client = redis::Client::open(url.as_str())
+                .with_context(|| format!("bad REDIS_URL {}", redact(url)))?;
+            let conn = redis::aio::ConnectionManager::new(client)
+                .await
+                .with_context(|| format!("cannot connect to Redis at {}", redact(url)))?;
+            let prefix = &config.redis_key_prefix;
+            (
+                Arc::new(infra::ratelimit::RedisRateLimiter::new(
+                    conn.clone(),
+                    prefix,
+                    config.rate_limit_per_minute,
+                )),
+                Arc::new(infra::locks::RedisJobLock::new(conn.clone(), prefix)),
+                Arc::new(infra::reauth::RedisReauth::new(conn, prefix)),
+            )
+        }
+        None => (
+            Arc::new(infra::ratelimit::LocalRateLimiter::new(
+                config.rate_limit_per_minute,
+            )),
+            Arc::new(infra::locks::LocalJobLock::default()),
+            Arc::new(infra::reauth::LocalReauth::default()),
+        ),
+    };
     let services = Arc::new(service::inquiries::Services {
         db: db.clone(),
         reference: reference.clone(),
         clock: clock.clone(),
         events: infra::events::EventBus::new(),
-        settings: service::inquiries::Settings::default(),
+        settings: service::inquiries::Settings {
+            reauth_dev_code: if config.mode == config::Mode::Development {
+                config.reauth_dev_code.clone()
+            } else {
+                None
+            },
+            ..Default::default()
+        },
+        reauth,
+        registry: Arc::new(infra::registry::FixtureRegistry),
         suggestions: Arc::new(infra::classifier::SuggestionEngine::load(
             &config.models_dir,
         )),
@@ -95,35 +134,6 @@ pub async fn build_app_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyh
         reference,
         ids: graphql::ids::IdCodec::new(&config.node_id_secret),
         services: services.clone(),
-    };
-    let (rate_limiter, job_lock): (
-        Arc<dyn infra::ratelimit::RateLimiter>,
-        Arc<dyn infra::locks::JobLock>,
-    ) = match &config.redis_url {
-        Some(url) => {
-            let client = redis::Client::open(url.as_str())
-                .with_context(|| format!("bad REDIS_URL {}", redact(url)))?;
-            let conn = redis::aio::ConnectionManager::new(client)
-                .await
-                .with_context(|| format!("cannot connect to Redis at {}", redact(url)))?;
-            (
-                Arc::new(infra::ratelimit::RedisRateLimiter::new(
-                    conn.clone(),
-                    &config.redis_key_prefix,
-                    config.rate_limit_per_minute,
-                )),
-                Arc::new(infra::locks::RedisJobLock::new(
-                    conn,
-                    &config.redis_key_prefix,
-                )),
-            )
-        }
-        None => (
-            Arc::new(infra::ratelimit::LocalRateLimiter::new(
-                config.rate_limit_per_minute,
-            )),
-            Arc::new(infra::locks::LocalJobLock::default()),
-        ),
     };
     let state = AppState {
         services,

@@ -6,6 +6,7 @@ pub mod context;
 pub mod errors;
 pub mod guards;
 pub mod ids;
+pub mod info_api;
 pub mod loaders;
 pub mod mutation;
 pub mod pagination;

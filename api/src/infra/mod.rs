@@ -6,4 +6,6 @@ pub mod clock;
 pub mod events;
 pub mod locks;
 pub mod ratelimit;
+pub mod reauth;
+pub mod registry;
 pub mod scheduler;

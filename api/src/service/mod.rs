@@ -1,6 +1,7 @@
 //! Use cases: one transaction each, combining domain rules, storage, audit and events.
 
 pub mod errors;
+pub mod info;
 pub mod inquiries;
 pub mod principals;
 pub mod representation;

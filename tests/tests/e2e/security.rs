@@ -247,3 +247,69 @@ async fn r3_auditors_read_the_append_only_audit_log() {
         assert!(res.is_err(), "{sql} must fail on {backend:?}");
     }
 }
+
+#[tokio::test]
+async fn r37_information_expansion_needs_a_verified_customer_and_a_daily_reidentification() {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let app = TestApp::spawn().await;
+    let clerk = app.token("CLERK").await;
+    let codec = api::graphql::ids::IdCodec::new(&app.state.config.node_id_secret);
+    let first_inquiry_of = |level: &'static str| {
+        let db = app.state.db.clone();
+        async move {
+            let customers: Vec<i64> = entity::customer::Entity::find()
+                .filter(entity::customer::Column::VerificationLevel.eq(level))
+                .all(&db)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|c| c.id)
+                .collect();
+            entity::inquiry::Entity::find()
+                .filter(entity::inquiry::Column::CustomerId.is_in(customers))
+                .one(&db)
+                .await
+                .unwrap()
+                .unwrap()
+                .id
+        }
+    };
+    let verified = codec.encode(
+        api::graphql::ids::NodeType::Inquiry,
+        &api::graphql::ids::NodeKey::Int(first_inquiry_of("HIGH").await),
+    );
+    let unverified = codec.encode(
+        api::graphql::ids::NodeType::Inquiry,
+        &api::graphql::ids::NodeKey::Int(first_inquiry_of("BASIC").await),
+    );
+    let q = "query($id:ID!){ inquiry(id:$id){ infoExpansion { fileType annualReportRequired reportsFiled source } } }";
+    let r = app.gql(&clerk, q, json!({"id": verified})).await;
+    assert_eq!(
+        error_code(&r),
+        Some("FORBIDDEN"),
+        "no re-identification yet: {r}"
+    );
+    let m = "mutation($c:String!){ reauthenticate(input:{code:$c}) { validUntil } }";
+    let r = app.gql(&clerk, m, json!({"c": "000000"})).await;
+    assert_eq!(error_code(&r), Some("FORBIDDEN"));
+    let r = app.gql(&clerk, m, json!({"c": "123456"})).await;
+    assert!(ok(&r, "reauthenticate")["validUntil"].is_string());
+    let r = app.gql(&clerk, q, json!({"id": verified})).await;
+    assert_eq!(ok(&r, "inquiry")["infoExpansion"]["source"], "fixture");
+    let r = app.gql(&clerk, q, json!({"id": unverified})).await;
+    assert_eq!(error_code(&r), Some("FORBIDDEN"), "unverified customer");
+    // The next day it is needed again.
+    app.clock.advance(chrono::Duration::hours(25));
+    let r = app.gql(&clerk, q, json!({"id": verified})).await;
+    assert_eq!(error_code(&r), Some("FORBIDDEN"));
+    // Customers never get it.
+    let (ct, _) = customer(&app).await;
+    let r = app
+        .gql(
+            &ct,
+            "{ inquiries(first:1){ edges { node { infoExpansion { source } } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_code(&r), Some("FORBIDDEN"));
+}

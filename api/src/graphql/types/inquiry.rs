@@ -263,6 +263,19 @@ impl Inquiry {
                 .collect(),
         }))
     }
+    /// Registry data about the customer, read-only (R37): only for verified customers, after the
+    /// clerk's extra identification today.
+    async fn info_expansion(
+        &self,
+        ctx: &Context<'_>,
+    ) -> GqlResult<Option<crate::graphql::info_api::InfoExpansion>> {
+        let (svc, actor) = ctx.services()?;
+        Ok(Some(
+            crate::service::info::expansion(svc, &actor, &self.0)
+                .await?
+                .into(),
+        ))
+    }
     /// The handling clerk's name as the customer sees it in the personal area; hidden for
     /// inquiries opened in the Haifa and Jerusalem information centres (R38, §6.8).
     async fn handler_name_for_customer(&self, ctx: &Context<'_>) -> GqlResult<Option<String>> {

@@ -33,6 +33,8 @@ pub struct Settings {
     pub phone_call_threshold: usize,
     /// R22: months of waiting for the customer before the system closes the inquiry.
     pub waiting_close_months: u32,
+    /// R37: the code the development extra-identification provider accepts (None: refuse).
+    pub reauth_dev_code: Option<String>,
 }
 
 impl Default for Settings {
@@ -41,6 +43,7 @@ impl Default for Settings {
             reopen_days: crate::domain::correspondence::DEFAULT_REOPEN_DAYS,
             phone_call_threshold: crate::domain::correspondence::DEFAULT_PHONE_CALL_THRESHOLD,
             waiting_close_months: 3,
+            reauth_dev_code: None,
         }
     }
 }
@@ -54,6 +57,10 @@ pub struct Services {
     pub settings: Settings,
     /// The triplet classifier (R8).
     pub suggestions: Arc<crate::infra::classifier::SuggestionEngine>,
+    /// The clerks' daily extra identification (R37).
+    pub reauth: Arc<dyn crate::infra::reauth::ReauthStore>,
+    /// Registry data for information expansion (R37).
+    pub registry: Arc<dyn crate::infra::registry::RegistryProvider>,
 }
 
 /// Who acts, and for which request (audit).
