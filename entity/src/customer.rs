@@ -11,6 +11,8 @@ pub struct Model {
     pub national_id: String,
     pub last_name: String,
     pub first_name: String,
+    /// "last first" folded for search (final letters, niqqud and quotes folded; R45).
+    pub search_name: String,
     pub is_company: bool,
     pub file_number: Option<String>,
     pub file_type: Option<String>,

@@ -17,6 +17,7 @@ impl MigrationTrait for Migration {
                     .col(string_uniq("national_id"))
                     .col(string("last_name"))
                     .col(string("first_name"))
+                    .col(string("search_name"))
                     .col(boolean("is_company"))
                     .col(string_null("file_number"))
                     .col(string_null("file_type"))

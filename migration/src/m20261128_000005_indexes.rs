@@ -28,6 +28,12 @@ const INDEXES: &[(&str, &str, &[&str], bool)] = &[
         false,
     ),
     (
+        "ix_customers_search_name",
+        "customers",
+        &["search_name"],
+        false,
+    ),
+    (
         "ix_poa_rep_customer",
         "powers_of_attorney",
         &["representative_id", "customer_id"],
@@ -177,6 +183,20 @@ impl MigrationTrait for Migration {
                 index.unique();
             }
             manager.create_index(index.to_owned()).await?;
+        }
+        // R45: contains-search on names uses trigram indexes on PostgreSQL.
+        if manager.get_database_backend() == sea_orm_migration::sea_orm::DbBackend::Postgres {
+            let db = manager.get_connection();
+            db.execute_unprepared("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+                .await?;
+            db.execute_unprepared(
+                "CREATE INDEX IF NOT EXISTS ix_customers_search_name_trgm ON customers USING gin (search_name gin_trgm_ops)",
+            )
+            .await?;
+            db.execute_unprepared(
+                "CREATE INDEX IF NOT EXISTS ix_customers_national_id_trgm ON customers USING gin (national_id gin_trgm_ops)",
+            )
+            .await?;
         }
         Ok(())
     }

@@ -25,6 +25,8 @@ pub trait SeedHooks: Sync {
         customer: &customer::Model,
         channel: &str,
     ) -> (String, String);
+    /// The folded search form of a name (R45).
+    fn fold(&self, text: &str) -> String;
     /// A valid nine-digit national ID for an eight-digit body.
     fn national_id(&self, body: u32) -> String;
 }
@@ -361,6 +363,7 @@ pub async fn run(
         customers.push(customer::Model {
             id: i as i64 + 1,
             national_id: cx.hooks.national_id(body),
+            search_name: cx.hooks.fold(&format!("{last} {first}")),
             last_name: last,
             first_name: first,
             is_company,

@@ -19,6 +19,30 @@ use crate::store;
 #[derive(Default)]
 pub struct CoreQuery;
 
+/// A clerk's view of the inquiries (R44).
+#[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq)]
+pub enum InquiryView {
+    /// Open, unassigned, in the viewer's teams ("waiting for my team").
+    WaitingForMyTeam,
+    /// Open and assigned to a member of the viewer's teams ("handled by users of my team").
+    HandledByMyTeamUsers,
+    /// Everything in the viewer's office ("all inquiries in my business unit").
+    MyBusinessUnit,
+    /// Open inquiries assigned to the viewer.
+    MyAssigned,
+}
+
+impl From<InquiryView> for crate::service::views::View {
+    fn from(v: InquiryView) -> Self {
+        match v {
+            InquiryView::WaitingForMyTeam => Self::WaitingForMyTeam,
+            InquiryView::HandledByMyTeamUsers => Self::HandledByMyTeamUsers,
+            InquiryView::MyBusinessUnit => Self::MyBusinessUnit,
+            InquiryView::MyAssigned => Self::MyAssigned,
+        }
+    }
+}
+
 /// The authenticated viewer.
 #[derive(SimpleObject)]
 pub struct Viewer {
@@ -108,11 +132,17 @@ impl CoreQuery {
             .ok_or_else(|| ApiError::not_found("inquiry").into())
     }
 
-    /// Inquiries the viewer may read, filtered and ordered, keyset-paginated.
+    /// Inquiries the viewer may read, keyset-paginated: optionally through a clerk's `view`
+    /// (R44), filtered, ordered, and searched inside the view (R45: inquiry number, national ID
+    /// with or without leading zeros, file number, assessment number, "last first" or "first
+    /// last" name; `*` searches for a part; Hebrew final letters and niqqud are folded).
     #[graphql(complexity = "first.or(last).unwrap_or(1).max(1) as usize * child_complexity")]
+    #[allow(clippy::too_many_arguments)]
     async fn inquiries(
         &self,
         ctx: &Context<'_>,
+        view: Option<InquiryView>,
+        search: Option<String>,
         filter: Option<InquiryFilterInput>,
         order_by: Option<InquiryOrder>,
         first: Option<i32>,
@@ -120,7 +150,15 @@ impl CoreQuery {
         last: Option<i32>,
         before: Option<String>,
     ) -> GqlResult<Connection<String, Inquiry, TotalCount>> {
-        let f = filter.unwrap_or_default().into_store(ctx)?;
+        let mut f = filter.unwrap_or_default().into_store(ctx)?;
+        if let Some(v) = view {
+            let (svc, actor) = ctx.services()?;
+            f.view =
+                Some(crate::service::views::resolve_view(svc, &actor.principal, v.into()).await?);
+        }
+        if let Some(text) = search {
+            f.search = Some(crate::service::views::parse_search(&text)?);
+        }
         inquiry_connection(
             ctx,
             f,

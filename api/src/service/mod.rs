@@ -7,3 +7,4 @@ pub mod principals;
 pub mod representation;
 pub mod routing;
 pub mod seed;
+pub mod views;

@@ -19,6 +19,10 @@ impl SeedHooks for DomainSeedHooks {
         (r.office, r.team_kind)
     }
 
+    fn fold(&self, text: &str) -> String {
+        crate::domain::search::fold(text)
+    }
+
     fn national_id(&self, body: u32) -> String {
         NationalId::with_check_digit(body).as_str().to_string()
     }

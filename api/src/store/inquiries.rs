@@ -13,6 +13,9 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 
 use crate::domain::ReadScope;
+use crate::domain::search::{self, SearchKind, SearchQuery, SearchTerm};
+use entity::customer;
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
 
 /// Filters of the inquiries list; every field narrows (AND).
 #[derive(Debug, Clone, Default)]
@@ -28,6 +31,21 @@ pub struct InquiryFilter {
     pub opened_from: Option<DateTime<Utc>>,
     pub opened_to: Option<DateTime<Utc>>,
     pub open: Option<bool>,
+    /// The clerk's view (R44), applied on top of the filters.
+    pub view: Option<ViewScope>,
+    /// Search inside the view (R45).
+    pub search: Option<SearchQuery>,
+}
+
+/// The rows a view shows (R44); every present list narrows.
+#[derive(Debug, Clone, Default)]
+pub struct ViewScope {
+    pub team_ids: Option<Vec<i64>>,
+    pub office_ids: Option<Vec<i64>>,
+    pub assignee_ids: Option<Vec<i64>>,
+    pub unassigned: bool,
+    pub open_only: bool,
+    pub exclude_statuses: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -147,7 +165,108 @@ fn filtered(select: Select<inquiry::Entity>, f: &InquiryFilter) -> Select<inquir
         Some(false) => s = s.filter(inquiry::Column::ClosedAt.is_not_null()),
         None => {}
     }
+    if let Some(v) = &f.view {
+        if let Some(ids) = &v.team_ids {
+            s = s.filter(inquiry::Column::TeamId.is_in(ids.clone()));
+        }
+        if let Some(ids) = &v.office_ids {
+            s = s.filter(inquiry::Column::OfficeId.is_in(ids.clone()));
+        }
+        if let Some(ids) = &v.assignee_ids {
+            s = s.filter(inquiry::Column::AssigneeId.is_in(ids.clone()));
+        }
+        if v.unassigned {
+            s = s.filter(inquiry::Column::AssigneeId.is_null());
+        }
+        if v.open_only {
+            s = s.filter(inquiry::Column::ClosedAt.is_null());
+        }
+        if !v.exclude_statuses.is_empty() {
+            s = s.filter(inquiry::Column::Status.is_not_in(v.exclude_statuses.clone()));
+        }
+    }
+    if let Some(q) = &f.search {
+        s = s.filter(search_condition(q));
+    }
     s
+}
+
+fn like(pattern: String) -> LikeExpr {
+    LikeExpr::new(pattern).escape('\\')
+}
+
+/// R45: inquiry number, national ID (leading zeros optional), file number (leading 0 kept),
+/// assessment number, or the customer's name in either order; `*` searches for a part. User
+/// input reaches SQL only as bound values with LIKE metacharacters escaped.
+fn search_condition(q: &SearchQuery) -> Condition {
+    let contains = matches!(q.term, SearchTerm::Contains(_));
+    let customer_ids = |c: Condition| {
+        inquiry::Column::CustomerId.in_subquery(
+            Query::select()
+                .column(customer::Column::Id)
+                .from(customer::Entity)
+                .cond_where(c)
+                .to_owned(),
+        )
+    };
+    match &q.kind {
+        SearchKind::Number(n) => {
+            let mut any = Condition::any();
+            let mut people = Condition::any();
+            if contains {
+                if let Some(v) = &n.national_id {
+                    people = people.add(
+                        Expr::col(customer::Column::NationalId)
+                            .like(like(search::contains_pattern(v))),
+                    );
+                }
+                if let Some(v) = &n.file_number {
+                    people = people.add(
+                        Expr::col(customer::Column::FileNumber)
+                            .like(like(search::contains_pattern(v))),
+                    );
+                }
+                if let Some(v) = &n.assessment_number {
+                    any = any.add(
+                        Expr::col(inquiry::Column::AssessmentNumber)
+                            .like(like(search::contains_pattern(v))),
+                    );
+                }
+            } else {
+                if let Some(v) = n.inquiry_number {
+                    any = any.add(inquiry::Column::Number.eq(v));
+                }
+                if let Some(v) = &n.national_id {
+                    people = people.add(customer::Column::NationalId.eq(v.clone()));
+                }
+                if let Some(v) = &n.file_number {
+                    people = people.add(customer::Column::FileNumber.eq(v.clone()));
+                }
+                if let Some(v) = &n.assessment_number {
+                    any = any.add(inquiry::Column::AssessmentNumber.eq(v.clone()));
+                }
+            }
+            any.add(customer_ids(people))
+        }
+        SearchKind::Name { orders } => {
+            let mut names = Condition::any();
+            for o in orders {
+                names = if contains {
+                    names.add(
+                        Expr::col(customer::Column::SearchName)
+                            .like(like(search::contains_pattern(o))),
+                    )
+                } else {
+                    // "last first" exactly, or a prefix of whole words ("last" alone).
+                    names.add(customer::Column::SearchName.eq(o.clone())).add(
+                        Expr::col(customer::Column::SearchName)
+                            .like(like(format!("{} %", search::escape_like(o)))),
+                    )
+                };
+            }
+            Condition::all().add(customer_ids(names))
+        }
+    }
 }
 
 /// One page of inquiries in keyset order, and whether more rows exist beyond it (LIMIT n+1).

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use entity::{customer, power_of_attorney, representative, team_member, user, user_role};
+use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect,
@@ -110,15 +111,20 @@ pub async fn list_customers(
             any = any.add(customer::Column::NationalId.eq(format!("{q:0>9}")));
             any = any.add(customer::Column::FileNumber.eq(q.to_string()));
         }
-        let mut words = q.split_whitespace();
-        if let (Some(a), b) = (words.next(), words.next()) {
-            let by_last = customer::Column::LastName.eq(a.to_string());
-            any = any.add(match b {
-                Some(b) => Condition::all()
-                    .add(by_last)
-                    .add(customer::Column::FirstName.eq(b.to_string())),
-                None => Condition::all().add(by_last),
-            });
+        let folded = crate::domain::search::fold(q);
+        if !folded.is_empty() {
+            // "last first" exactly, or whole-word prefixes ("last" alone), on the folded name.
+            any = any
+                .add(customer::Column::SearchName.eq(folded.clone()))
+                .add(
+                    sea_orm::sea_query::Expr::col(customer::Column::SearchName).like(
+                        sea_orm::sea_query::LikeExpr::new(format!(
+                            "{} %",
+                            crate::domain::search::escape_like(&folded)
+                        ))
+                        .escape('\\'),
+                    ),
+                );
         }
         s = s.filter(any);
     }
@@ -256,4 +262,18 @@ pub async fn customer_by_id<C: sea_orm::ConnectionTrait>(
     id: i64,
 ) -> Result<Option<customer::Model>, DbErr> {
     customer::Entity::find_by_id(id).one(db).await
+}
+
+/// Users who belong to any of the teams.
+pub async fn members_of(db: &DatabaseConnection, team_ids: &[i64]) -> Result<Vec<i64>, DbErr> {
+    let mut ids: Vec<i64> = team_member::Entity::find()
+        .filter(team_member::Column::TeamId.is_in(team_ids.to_vec()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.user_id)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
 }

@@ -10,3 +10,4 @@ mod lifecycle_walk;
 mod read_api;
 mod security;
 mod suggest;
+mod views;

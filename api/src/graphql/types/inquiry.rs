@@ -469,6 +469,8 @@ impl InquiryFilterInput {
             opened_from: self.opened_from,
             opened_to: self.opened_to,
             open: self.open,
+            view: None,
+            search: None,
         })
     }
 }
