@@ -145,6 +145,27 @@ pub const POLICY: &[(&str, &[&str], Rule)] = &[
         STAFF_PERSONAL,
     ),
     ("QueryRoot", &["auditLog"], AUDIT),
+    ("QueryRoot", &["dashboard"], INTERNAL),
+    (
+        "Dashboard",
+        &[
+            "from",
+            "to",
+            "total",
+            "handled",
+            "byStatus",
+            "byChannel",
+            "byTeam",
+            "byTriplet",
+            "openAge",
+        ],
+        INTERNAL,
+    ),
+    ("StatusCount", &["status", "count"], INTERNAL),
+    ("ChannelCount", &["channel", "count"], INTERNAL),
+    ("TeamCount", &["team", "count"], INTERNAL),
+    ("TripletCount", &["triplet", "count"], INTERNAL),
+    ("AgeBucket", &["days", "count"], INTERNAL),
     (
         "AuditEntry",
         &[

@@ -3,6 +3,7 @@
 
 pub mod audit_api;
 pub mod context;
+pub mod dashboard_api;
 pub mod errors;
 pub mod guards;
 pub mod ids;

@@ -9,7 +9,11 @@ use super::query::CoreQuery;
 
 /// The query root, merged from the areas (each area owns its own object).
 #[derive(async_graphql::MergedObject, Default)]
-pub struct QueryRoot(CoreQuery, super::audit_api::AuditQuery);
+pub struct QueryRoot(
+    CoreQuery,
+    super::audit_api::AuditQuery,
+    super::dashboard_api::DashboardQuery,
+);
 
 pub type ApiSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 

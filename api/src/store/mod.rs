@@ -1,6 +1,7 @@
 //! Storage: SeaORM queries per aggregate. This is the only place that builds SQL.
 
 pub mod audit;
+pub mod dashboard;
 pub mod inquiries;
 pub mod people;
 pub mod reference;
