@@ -145,7 +145,7 @@ impl DashboardQuery {
                 count: r.count,
             })
             .collect();
-        by_team.sort_by(|a, b| b.count.cmp(&a.count));
+        by_team.sort_by_key(|t| std::cmp::Reverse(t.count));
         let mut by_triplet: Vec<TripletCount> = d::by_triplet(db, &scope)
             .await
             .map_err(ApiError::from)?
@@ -155,7 +155,7 @@ impl DashboardQuery {
                 count: r.count,
             })
             .collect();
-        by_triplet.sort_by(|a, b| b.count.cmp(&a.count));
+        by_triplet.sort_by_key(|t| std::cmp::Reverse(t.count));
         let ages = d::open_age_buckets(db, &scope, now)
             .await
             .map_err(ApiError::from)?;
