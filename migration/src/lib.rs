@@ -13,6 +13,7 @@ mod m20261128_000004_operations;
 mod m20261128_000005_indexes;
 mod m20261128_000006_reference_data;
 mod m20261128_000007_audit_append_only;
+mod m20261128_000008_system_templates;
 pub mod reference;
 pub mod seed;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000005_indexes::Migration),
             Box::new(m20261128_000006_reference_data::Migration),
             Box::new(m20261128_000007_audit_append_only::Migration),
+            Box::new(m20261128_000008_system_templates::Migration),
         ]
     }
 }

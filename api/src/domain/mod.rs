@@ -30,6 +30,7 @@ pub mod sanitize;
 pub mod search;
 pub mod sla;
 pub mod status;
+pub mod templates;
 
 pub use enums::*;
 pub use principal::{Principal, ReadScope};

@@ -146,6 +146,26 @@ pub const POLICY: &[(&str, &[&str], Rule)] = &[
     ),
     ("QueryRoot", &["auditLog"], AUDIT),
     ("QueryRoot", &["dashboard"], INTERNAL),
+    ("QueryRoot", &["responseTemplates"], STAFF_ONLY),
+    (
+        "MutationRoot",
+        &["createResponseTemplate", "approveResponseTemplate"],
+        HANDLE,
+    ),
+    (
+        "ResponseTemplate",
+        &[
+            "id",
+            "title",
+            "bodyHe",
+            "status",
+            "system",
+            "triplet",
+            "approvedAt",
+        ],
+        STAFF_ONLY,
+    ),
+    ("ResponseTemplatePayload", &["template"], STAFF_ONLY),
     (
         "Dashboard",
         &[

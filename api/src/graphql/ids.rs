@@ -32,6 +32,7 @@ pub enum NodeType {
     Topic = 8,
     Correspondence = 9,
     HistoryEntry = 10,
+    ResponseTemplate = 11,
 }
 
 /// The database key of a node: numeric ids for tables, stable codes for reference data.

@@ -13,4 +13,5 @@ pub mod mutation;
 pub mod pagination;
 pub mod query;
 pub mod schema;
+pub mod templates_api;
 pub mod types;

@@ -401,6 +401,15 @@ async fn resolve_node(ctx: &Context<'_>, id: &ID) -> GqlResult<Option<Node>> {
                 _ => None,
             }
         }
+        NodeType::ResponseTemplate => {
+            if !p.is_staff() {
+                return Ok(None);
+            }
+            crate::store::templates::find(&s.db, int(&key)?)
+                .await
+                .map_err(ApiError::from)?
+                .map(|t| Node::ResponseTemplate(super::templates_api::ResponseTemplate(t)))
+        }
         NodeType::Correspondence => {
             let row = store::inquiries::correspondence(&s.db, int(&key)?)
                 .await

@@ -13,6 +13,7 @@ pub struct QueryRoot(
     CoreQuery,
     super::audit_api::AuditQuery,
     super::dashboard_api::DashboardQuery,
+    super::templates_api::TemplateQuery,
 );
 
 pub type ApiSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

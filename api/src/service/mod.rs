@@ -7,4 +7,5 @@ pub mod principals;
 pub mod representation;
 pub mod routing;
 pub mod seed;
+pub mod templates;
 pub mod views;

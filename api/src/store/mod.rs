@@ -5,6 +5,7 @@ pub mod dashboard;
 pub mod inquiries;
 pub mod people;
 pub mod reference;
+pub mod templates;
 pub mod writes;
 
 use sea_orm::{ConnectOptions, Database};

@@ -11,4 +11,5 @@ mod lifecycle_walk;
 mod read_api;
 mod security;
 mod suggest;
+mod templates;
 mod views;

@@ -56,6 +56,8 @@ pub struct ChangeStatusInput {
     pub response_to_customer: Option<String>,
     pub closure_reason: Option<ClosureReason>,
     pub target_team_id: Option<ID>,
+    /// An approved response template that fills the response to the customer (R42).
+    pub template_id: Option<ID>,
     /// The `version` the client saw; a stale one is a CONFLICT.
     pub expected_version: Option<i32>,
 }
@@ -182,6 +184,10 @@ impl InquiryMutations {
                 response_to_customer: input.response_to_customer,
                 closure_reason: input.closure_reason.map(Into::into),
                 target_team_id,
+                template_id: input
+                    .template_id
+                    .map(|id| ids.decode_int(&id, NodeType::ResponseTemplate))
+                    .transpose()?,
                 expected_version: input.expected_version,
             },
         )

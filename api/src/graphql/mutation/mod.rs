@@ -7,4 +7,8 @@ pub use inquiry::InquiryMutations;
 
 /// The mutation root, merged from the areas.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct MutationRoot(InquiryMutations, super::info_api::InfoMutations);
+pub struct MutationRoot(
+    InquiryMutations,
+    super::info_api::InfoMutations,
+    super::templates_api::TemplateMutations,
+);

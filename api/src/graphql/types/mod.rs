@@ -22,4 +22,5 @@ pub enum Node {
     Topic(reference::Topic),
     HistoryEntry(inquiry::HistoryEntry),
     Correspondence(inquiry::Correspondence),
+    ResponseTemplate(super::templates_api::ResponseTemplate),
 }

@@ -236,7 +236,7 @@ pub(crate) fn is_hq(s: &Staff) -> bool {
 }
 
 /// Validates a free-text field's length.
-pub(crate) fn check_len(name: &str, v: Option<&str>, max: usize) -> Result<(), DomainError> {
+pub fn check_len(name: &str, v: Option<&str>, max: usize) -> Result<(), DomainError> {
     match v {
         Some(s) if s.chars().count() > max => Err(DomainError::validation(format!(
             "{name} is limited to {max} characters"

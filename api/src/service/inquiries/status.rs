@@ -25,6 +25,8 @@ pub struct ChangeStatusInput {
     pub response_to_customer: Option<String>,
     pub closure_reason: Option<ClosureReason>,
     pub target_team_id: Option<i64>,
+    /// An approved response template that fills `responseToCustomer` (R42).
+    pub template_id: Option<i64>,
     pub expected_version: Option<i32>,
 }
 
@@ -84,7 +86,15 @@ async fn apply_change(
         .parse()
         .map_err(|_| DomainError::internal("stored channel"))?;
     let proposed = non_empty(input.proposed_solution.as_deref());
-    let response = non_empty(input.response_to_customer.as_deref());
+    let mut response = non_empty(input.response_to_customer.as_deref());
+    if let Some(t) = input.template_id {
+        if response.is_some() {
+            return Err(DomainError::validation(
+                "pass either responseToCustomer or templateId",
+            ));
+        }
+        response = Some(crate::service::templates::render_for(txn, t, before).await?);
+    }
     status::check_staff_change(
         from,
         input.status,
@@ -239,6 +249,7 @@ pub async fn close_together(
             response_to_customer: input.response_to_customer.clone(),
             closure_reason: input.closure_reason,
             target_team_id: None,
+            template_id: None,
             expected_version: None,
         };
         out.push(apply_change(svc, &txn, actor, &staff, &before, &change).await?);
