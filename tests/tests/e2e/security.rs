@@ -313,3 +313,33 @@ async fn r37_information_expansion_needs_a_verified_customer_and_a_daily_reident
         .await;
     assert_eq!(error_code(&r), Some("FORBIDDEN"));
 }
+
+#[tokio::test]
+async fn r32_only_customers_identified_at_the_high_level_open_inquiries() {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let app = TestApp::spawn().await;
+    let basic = entity::customer::Entity::find()
+        .filter(entity::customer::Column::VerificationLevel.eq("BASIC"))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let t = app.token_for_user(&basic.national_id).await;
+    let r = app
+        .gql(
+            &t,
+            OPEN,
+            json!({"input": {"tripletCode": "DIG.INFO.FORMS", "body": "איפה הטופס?"}}),
+        )
+        .await;
+    assert_eq!(error_code(&r), Some("FORBIDDEN"), "{r}");
+    // The same opening by a phone clerk, who identifies the caller, is accepted.
+    let codec = api::graphql::ids::IdCodec::new(&app.state.config.node_id_secret);
+    let id = codec.encode(
+        api::graphql::ids::NodeType::Customer,
+        &api::graphql::ids::NodeKey::Int(basic.id),
+    );
+    let clerk = app.token_for_user("hq.hq_main.1").await;
+    let r = app.gql(&clerk, OPEN, json!({"input": {"customerId": id, "channel": "PHONE", "tripletCode": "DIG.INFO.FORMS", "body": "שיחה: איפה הטופס?"}})).await;
+    assert!(ok(&r, "openInquiry")["inquiry"]["id"].is_string());
+}

@@ -149,6 +149,16 @@ pub async fn open_inquiry(
         )
         .await?;
     }
+    // R32 (§2.2.1): a customer opens from the personal area only once registered and identified
+    // at the high level (verified mobile and email), so answers may carry personal information.
+    if by_customer
+        && !(customer.personal_area_registered
+            && customer.verification_level == crate::domain::VerificationLevel::High.code())
+    {
+        return Err(DomainError::forbidden(
+            "פתיחת פנייה מחייבת רישום לאזור האישי ואימות הטלפון הנייד והדואר האלקטרוני (high-level identification required)",
+        ));
+    }
     let open = writes::open_on_triplet(&txn, customer.id, &triplet.code).await?;
     limits::check_open_limit(
         domain,
