@@ -16,6 +16,7 @@
 //! - הרחבת מידע = information expansion; תבנית תשובה = response template
 //! - רכז = coordinator; נאמן CRM = CRM trustee; מנהל משרד = office manager
 
+pub mod contact;
 pub mod correspondence;
 pub mod enums;
 pub mod error;

@@ -147,6 +147,13 @@ pub const POLICY: &[(&str, &[&str], Rule)] = &[
     ("QueryRoot", &["auditLog"], AUDIT),
     ("QueryRoot", &["dashboard"], INTERNAL),
     ("QueryRoot", &["responseTemplates"], STAFF_ONLY),
+    ("MutationRoot", &["sendActivity"], HANDLE),
+    ("SendActivityPayload", &["activity"], STAFF_ONLY),
+    (
+        "Activity",
+        &["kind", "toAddress", "status", "createdAt"],
+        STAFF_PERSONAL,
+    ),
     (
         "MutationRoot",
         &["createResponseTemplate", "approveResponseTemplate"],

@@ -1,6 +1,7 @@
 //! The GraphQL API: schema, types, resolvers, loaders, opaque IDs, pagination and the error
 //! mapping. Resolvers stay thin: parse, authorise, call the store or a service, map errors.
 
+pub mod activity_api;
 pub mod audit_api;
 pub mod context;
 pub mod dashboard_api;

@@ -1,5 +1,6 @@
 //! Use cases: one transaction each, combining domain rules, storage, audit and events.
 
+pub mod activities;
 pub mod errors;
 pub mod info;
 pub mod inquiries;

@@ -1,5 +1,6 @@
 //! Storage: SeaORM queries per aggregate. This is the only place that builds SQL.
 
+pub mod activities;
 pub mod audit;
 pub mod dashboard;
 pub mod inquiries;

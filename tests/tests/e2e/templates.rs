@@ -136,3 +136,49 @@ async fn r35_representative_in_its_own_name_is_closed_without_treatment_from_the
         "{bodies:?}"
     );
 }
+
+#[tokio::test]
+async fn r40_email_and_sms_only_to_the_registered_verified_address() {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let app = TestApp::spawn().await;
+    let (t, _) = customer(&app).await;
+    let inq = open_as(
+        &app,
+        &t,
+        &free_triplet(
+            &app,
+            &t,
+            &[
+                "IT.REFUND.STATUS",
+                "IT.WORKGRANT.STATUS",
+                "IT.WORKGRANT.APPLY",
+            ],
+        )
+        .await,
+    )
+    .await;
+    let clerk = team_clerk(&app, &inq).await;
+    let m = "mutation($i: SendActivityInput!){ sendActivity(input:$i){ activity { kind toAddress status } } }";
+    let r = app.gql(&clerk, m, json!({"i": {"inquiryId": inq["id"], "kind": "EMAIL", "to": "someone@elsewhere.com", "body": "מצורף האישור"}})).await;
+    assert_eq!(error_code(&r), Some("FORBIDDEN"), "{r}");
+    let r = app.gql(&clerk, m, json!({"i": {"inquiryId": inq["id"], "kind": "EMAIL", "body": "מצורף האישור", "idempotencyKey": "k-1"}})).await;
+    let a = ok(&r, "sendActivity")["activity"].clone();
+    assert_eq!(a["status"], "QUEUED");
+    assert_eq!(a["toAddress"], "customer1@example.co.il");
+    // Retrying with the same key does not queue twice.
+    ok(&app.gql(&clerk, m, json!({"i": {"inquiryId": inq["id"], "kind": "EMAIL", "body": "מצורף האישור", "idempotencyKey": "k-1"}})).await, "sendActivity");
+    let queued = entity::activity::Entity::find()
+        .filter(entity::activity::Column::IdempotencyKey.eq("k-1"))
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(queued.len(), 1);
+    let audits = entity::audit_log::Entity::find()
+        .filter(entity::audit_log::Column::Operation.eq("sendActivity"))
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    assert!(
+        audits.iter().any(|a| a.outcome == "DENIED") && audits.iter().any(|a| a.outcome == "OK")
+    );
+}

@@ -11,4 +11,5 @@ pub struct MutationRoot(
     InquiryMutations,
     super::info_api::InfoMutations,
     super::templates_api::TemplateMutations,
+    super::activity_api::ActivityMutations,
 );

@@ -112,7 +112,7 @@ pub(crate) fn domain_of(code: &str) -> Result<TaxDomain, DomainError> {
         .ok_or_else(|| DomainError::validation(format!("unknown tax domain in {code}")))
 }
 
-pub(crate) fn place(m: &inquiry::Model) -> Place {
+pub fn place(m: &inquiry::Model) -> Place {
     Place {
         office_id: m.office_id,
         team_id: m.team_id,

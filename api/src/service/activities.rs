@@ -1,0 +1,128 @@
+//! Sending email and SMS from an inquiry (§5.1.4, R40): validated against the registered,
+//! verified address, queued in the outbox (the dispatcher sends with retries), audited — refusals
+//! too.
+
+use entity::activity;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, TransactionTrait};
+
+use crate::domain::contact::{self, Registered};
+use crate::domain::error::DomainError;
+use crate::domain::{ActivityKind, handling};
+use crate::service::inquiries::{Actor, Services, check_len, place};
+use crate::store::{self, writes};
+
+pub struct SendInput {
+    pub inquiry_id: i64,
+    pub kind: ActivityKind,
+    pub to: Option<String>,
+    pub subject: Option<String>,
+    pub body: String,
+    /// Retries with the same key do not send twice.
+    pub idempotency_key: Option<String>,
+}
+
+pub async fn send(
+    svc: &Services,
+    actor: &Actor,
+    input: SendInput,
+) -> Result<activity::Model, DomainError> {
+    check_len("body", Some(&input.body), 5_000)?;
+    check_len("subject", input.subject.as_deref(), 200)?;
+    check_len("to", input.to.as_deref(), 200)?;
+    if input.body.trim().is_empty() {
+        return Err(DomainError::validation("body is required"));
+    }
+    let staff = svc.staff(&svc.db, actor).await?;
+    let txn = svc.db.begin().await?;
+    let inq = svc.lock(&txn, input.inquiry_id, None).await?;
+    if !handling::may_handle(&staff, &place(&inq)) {
+        return Err(DomainError::forbidden(
+            "only the handling team sends activities on this inquiry",
+        ));
+    }
+    let c = store::people::customer_by_id(&txn, inq.customer_id)
+        .await?
+        .ok_or_else(|| DomainError::internal("customer missing"))?;
+    let registered = Registered {
+        email: c.email.as_deref(),
+        email_verified: c.email_verified,
+        mobile: c.mobile.as_deref(),
+        mobile_verified: c.mobile_verified,
+    };
+    let to = match contact::destination(input.kind, &registered, input.to.as_deref()) {
+        Ok(to) => to,
+        Err(e) => {
+            txn.rollback().await?;
+            // The refusal is audited outside the rolled-back transaction.
+            audit(svc, actor, inq.id, "DENIED", Some(e.message.clone())).await?;
+            return Err(e);
+        }
+    };
+    let key = input
+        .idempotency_key
+        .unwrap_or_else(|| format!("{}-{}-{}", inq.id, inq.version, input.kind.code()));
+    if let Some(existing) = store::activities::by_key(&txn, &key).await? {
+        txn.rollback().await?;
+        return Ok(existing);
+    }
+    let m = activity::ActiveModel {
+        inquiry_id: Set(inq.id),
+        kind: Set(input.kind.code().into()),
+        to_address: Set(to),
+        subject: Set(input.subject),
+        body: Set(input.body),
+        status: Set("QUEUED".into()),
+        attempts: Set(0),
+        idempotency_key: Set(key),
+        last_error: Set(None),
+        created_by_user_id: Set(Some(staff.user_id)),
+        created_at: Set(svc.now()),
+        sent_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    audit(
+        svc,
+        actor,
+        inq.id,
+        "OK",
+        Some(format!("activity {} queued", m.id)),
+    )
+    .await?;
+    Ok(m)
+}
+
+async fn audit(
+    svc: &Services,
+    actor: &Actor,
+    inquiry_id: i64,
+    outcome: &str,
+    details: Option<String>,
+) -> Result<(), DomainError> {
+    writes::append_audit(
+        &svc.db,
+        writes::AuditRow {
+            at: svc.now(),
+            request_id: actor.request_id.clone(),
+            actor_kind: actor.kind_code().into(),
+            actor_id: actor.id(),
+            roles: actor
+                .principal
+                .roles
+                .iter()
+                .map(|r| r.code())
+                .collect::<Vec<_>>()
+                .join(","),
+            operation: "sendActivity".into(),
+            object_type: Some("Inquiry".into()),
+            object_ids: inquiry_id.to_string(),
+            fields: "activity".into(),
+            outcome: outcome.into(),
+            details,
+        },
+    )
+    .await?;
+    Ok(())
+}
