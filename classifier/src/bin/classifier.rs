@@ -1,0 +1,309 @@
+//! `classifier` CLI: `split`, `train`, `eval`, `predict`. Thin: parses flags and calls the library.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+
+use classifier::artifact::{self, Manifest, StoredMetrics};
+use classifier::data::{self, Example};
+use classifier::eval::{self, Metrics};
+use classifier::features::NORMALISATION_VERSION;
+use classifier::train::{self, TrainConfig};
+use classifier::{Classifier, card};
+
+#[derive(Parser)]
+#[command(
+    name = "classifier",
+    about = "Hebrew triplet classifier: split, train, eval, predict"
+)]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Split RAW/*.jsonl into OUT/{train,dev,test}.jsonl (80/10/10 per label, near-duplicates kept
+    /// together); with --check, only verify that no near-duplicate crosses the existing splits.
+    Split {
+        #[arg(long, default_value = "classifier/data/raw")]
+        raw: PathBuf,
+        #[arg(long, default_value = "classifier/data")]
+        out: PathBuf,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        #[arg(long)]
+        check: bool,
+    },
+    /// Train on DATA/train.jsonl, select and calibrate on DATA/dev.jsonl, write OUT (the last path
+    /// component is the version). DATA/test.jsonl, if present, is only evaluated for the card.
+    Train {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        #[arg(long)]
+        dim: Option<usize>,
+        #[arg(long)]
+        epochs: Option<usize>,
+        #[arg(long)]
+        lr_emb: Option<f32>,
+        #[arg(long)]
+        lr_head: Option<f64>,
+        #[arg(long)]
+        dropout: Option<f32>,
+        #[arg(long)]
+        aux: Option<f32>,
+        #[arg(long)]
+        buckets_log2: Option<u32>,
+        /// log2 of the wide part's rows; 0 disables the wide part.
+        #[arg(long)]
+        wide_log2: Option<u32>,
+        #[arg(long)]
+        lr_wide: Option<f32>,
+        /// Weight of the parents' log-probabilities in the leaf score.
+        #[arg(long)]
+        hier: Option<f32>,
+        /// Character n-gram range.
+        #[arg(long)]
+        min_n: Option<usize>,
+        #[arg(long)]
+        max_n: Option<usize>,
+        /// Skip the test split even if present (hyperparameter search on dev).
+        #[arg(long)]
+        no_test: bool,
+    },
+    /// Evaluate a model on a JSONL file; prints one JSON object.
+    Eval {
+        #[arg(long)]
+        model: PathBuf,
+        #[arg(long)]
+        data: PathBuf,
+    },
+    /// Predict the triplets of one text; prints JSON.
+    Predict {
+        #[arg(long)]
+        model: PathBuf,
+        #[arg(long, default_value_t = 5)]
+        limit: usize,
+        text: String,
+    },
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn read(path: &Path) -> Result<Vec<Example>> {
+    let (ex, bad) = data::read_jsonl(path)?;
+    if bad > 0 {
+        eprintln!(
+            "warning: {}: {bad} unparsable lines skipped",
+            path.display()
+        );
+    }
+    Ok(ex)
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.cmd {
+        Cmd::Split {
+            raw,
+            out,
+            seed,
+            check,
+        } => split(&raw, &out, seed, check),
+        Cmd::Eval { model, data } => {
+            let clf = Classifier::load(&model)?;
+            let m = eval::evaluate(&clf, &read(&data)?)?;
+            println!("{}", serde_json::to_string(&m)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Predict { model, limit, text } => {
+            let clf = Classifier::load(&model)?;
+            match clf.predict(&text, limit) {
+                Ok(p) => println!("{}", serde_json::to_string_pretty(&p)?),
+                Err(e) => bail!("{e}"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Train {
+            data,
+            out,
+            seed,
+            dim,
+            epochs,
+            lr_emb,
+            lr_head,
+            dropout,
+            aux,
+            buckets_log2,
+            wide_log2,
+            lr_wide,
+            hier,
+            min_n,
+            max_n,
+            no_test,
+        } => {
+            let mut cfg = TrainConfig {
+                seed,
+                ..TrainConfig::default()
+            };
+            cfg.dim = dim.unwrap_or(cfg.dim);
+            cfg.epochs = epochs.unwrap_or(cfg.epochs);
+            cfg.lr_emb = lr_emb.unwrap_or(cfg.lr_emb);
+            cfg.lr_head = lr_head.unwrap_or(cfg.lr_head);
+            cfg.feature_dropout = dropout.unwrap_or(cfg.feature_dropout);
+            cfg.aux_weight = aux.unwrap_or(cfg.aux_weight);
+            cfg.lr_wide = lr_wide.unwrap_or(cfg.lr_wide);
+            cfg.hier_weight = hier.unwrap_or(cfg.hier_weight);
+            cfg.features.min_n = min_n.unwrap_or(cfg.features.min_n).max(1);
+            cfg.features.max_n = max_n.unwrap_or(cfg.features.max_n).max(cfg.features.min_n);
+            if let Some(w) = wide_log2 {
+                cfg.wide_buckets = if w == 0 { 0 } else { 1 << w.clamp(8, 20) };
+            }
+            if let Some(b) = buckets_log2 {
+                cfg.features.buckets = 1 << b.clamp(8, 24);
+            }
+            train_cmd(&data, &out, cfg, no_test)
+        }
+    }
+}
+
+fn split(raw: &Path, out: &Path, seed: u64, check: bool) -> Result<ExitCode> {
+    if check {
+        let tr = read(&out.join("train.jsonl"))?;
+        let dv = read(&out.join("dev.jsonl"))?;
+        let te = read(&out.join("test.jsonl"))?;
+        let crossing = data::crossing_pairs(&tr, &dv, &te);
+        for (a, ta, b, tb) in crossing.iter().take(20) {
+            eprintln!("near-duplicate across splits: [{a}] {ta}  <->  [{b}] {tb}");
+        }
+        println!(
+            "{}",
+            serde_json::json!({"train": tr.len(), "dev": dv.len(), "test": te.len(), "crossing_near_duplicates": crossing.len()})
+        );
+        return Ok(if crossing.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        });
+    }
+    let (all, report) = data::read_dir(raw)?;
+    for (f, n, bad) in &report {
+        eprintln!("{f}: {n} examples, {bad} unparsable lines");
+    }
+    let s = data::split(all, seed);
+    data::write_jsonl(&out.join("train.jsonl"), &s.train)?;
+    data::write_jsonl(&out.join("dev.jsonl"), &s.dev)?;
+    data::write_jsonl(&out.join("test.jsonl"), &s.test)?;
+    let mut per_label: BTreeMap<&str, [usize; 3]> = BTreeMap::new();
+    for (k, set) in [&s.train, &s.dev, &s.test].iter().enumerate() {
+        for e in set.iter() {
+            per_label.entry(e.label.as_str()).or_default()[k] += 1;
+        }
+    }
+    std::fs::write(out.join("COUNTS.md"), card::counts_table(&per_label))
+        .context("writing COUNTS.md")?;
+    println!(
+        "{}",
+        serde_json::json!({"train": s.train.len(), "dev": s.dev.len(), "test": s.test.len(),
+            "labels": per_label.len(), "near_duplicate_groups": s.dup_groups})
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn train_cmd(data_dir: &Path, out: &Path, cfg: TrainConfig, no_test: bool) -> Result<ExitCode> {
+    let version = out
+        .file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .context("--out needs a version directory")?;
+    let tr_path = data_dir.join("train.jsonl");
+    let dv_path = data_dir.join("dev.jsonl");
+    let te_path = data_dir.join("test.jsonl");
+    let tr = read(&tr_path)?;
+    let dv = read(&dv_path)?;
+    let trained = train::train(&tr, &dv, &cfg)?;
+    eprintln!(
+        "trained in {:.1} s, best epoch {} (dev top-1 by epoch {:?}), T={:.2}, abstain<{:.2}",
+        trained.train_seconds,
+        trained.best_epoch,
+        trained.dev_top1_by_epoch,
+        trained.temperature,
+        trained.abstain_threshold
+    );
+    let mut hashes = BTreeMap::new();
+    let mut counts = BTreeMap::new();
+    hashes.insert("train.jsonl".to_string(), artifact::file_hash(&tr_path)?);
+    hashes.insert("dev.jsonl".to_string(), artifact::file_hash(&dv_path)?);
+    counts.insert("train".to_string(), tr.len());
+    counts.insert("dev".to_string(), dv.len());
+    let labels = trained.hierarchy.leaves.clone();
+    let mut manifest = Manifest {
+        version,
+        architecture: "hashed embedding bag (words, bigrams, prefix-stripped stems, char 2-5-grams, WordPiece subwords) + leaf/secondary/main linear heads, hierarchy-combined leaf scores".into(),
+        label_set_hash: artifact::label_set_hash(&labels),
+        labels,
+        features: cfg.features,
+        normalisation_version: NORMALISATION_VERSION,
+        dim: cfg.dim,
+        temperature: trained.temperature,
+        abstain_threshold: trained.abstain_threshold,
+        train_config: cfg,
+        best_epoch: trained.best_epoch,
+        dev_top1_by_epoch: trained.dev_top1_by_epoch.clone(),
+        training_seconds: trained.train_seconds,
+        data_counts: counts,
+        data_hashes: hashes,
+        metrics: StoredMetrics::default(),
+        parent_version: None,
+    };
+    artifact::save(out, &trained.model, &trained.tokenizer, &manifest)?;
+    let clf = Classifier::load(out)?;
+    let dev_m = eval::evaluate(&clf, &dv)?;
+    let test_m: Option<Metrics> = if !no_test && te_path.exists() {
+        let te = read(&te_path)?;
+        manifest
+            .data_hashes
+            .insert("test.jsonl".into(), artifact::file_hash(&te_path)?);
+        manifest.data_counts.insert("test".into(), te.len());
+        Some(eval::evaluate(&clf, &te)?)
+    } else {
+        None
+    };
+    manifest.metrics = StoredMetrics {
+        dev: Some(dev_m.clone()),
+        test: test_m.clone(),
+    };
+    artifact::write_manifest(out, &manifest)?;
+    let size = dir_size(out);
+    std::fs::write(out.join("CARD.md"), card::model_card(&manifest, size))
+        .context("writing CARD.md")?;
+    println!(
+        "{}",
+        serde_json::json!({"dev": dev_m, "test": test_m, "training_seconds": manifest.training_seconds, "bytes": size})
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn dir_size(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .filter_map(|e| e.metadata().ok())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0)
+}

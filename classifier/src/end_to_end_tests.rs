@@ -1,0 +1,206 @@
+//! Tests across modules on a tiny corpus: training determinism, artifact round trip, and
+//! `Classifier::predict` on bad input (empty, whitespace, emoji, Latin-only, 100 KB).
+
+use std::path::PathBuf;
+
+use crate::artifact::{self, Manifest, StoredMetrics};
+use crate::data::Example;
+use crate::features::{FeatureConfig, NORMALISATION_VERSION};
+use crate::train::{TrainConfig, Trained, train};
+use crate::{Classifier, ClassifierError, MAX_TEXT_CHARS};
+
+fn tiny() -> (Vec<Example>, Vec<Example>) {
+    let topics = [
+        (
+            "IT.REFUND.REQUEST",
+            ["החזר מס", "בקשה להחזר", "מגיע לי החזר מס"],
+        ),
+        (
+            "VAT.DEALER.OPEN",
+            ["פתיחת תיק עוסק", "לפתוח עוסק פטור", "רישום עוסק מורשה"],
+        ),
+        (
+            "RE.BETTERMENT.EXEMPT",
+            ["פטור ממס שבח", "מכירת דירה יחידה", "שבח על דירה"],
+        ),
+        (
+            "DIG.AUTH.OTP",
+            ["לא מקבל קוד sms", "קוד אימות לא מגיע", "בעיה בהזדהות"],
+        ),
+    ];
+    let (mut tr, mut dv) = (Vec::new(), Vec::new());
+    for (label, phrases) in topics {
+        for (i, p) in phrases.iter().enumerate() {
+            for (j, pre) in ["שלום,", "בוקר טוב", "היי", "לכבוד המשרד"]
+                .iter()
+                .enumerate()
+            {
+                let ex = Example {
+                    text: format!("{pre} {p} לשנת {}", 2020 + i + j),
+                    label: label.into(),
+                };
+                if j == 3 { dv.push(ex) } else { tr.push(ex) }
+            }
+        }
+    }
+    (tr, dv)
+}
+
+fn cfg() -> TrainConfig {
+    TrainConfig {
+        epochs: 8,
+        dim: 8,
+        vocab_size: 200,
+        features: FeatureConfig {
+            buckets: 1 << 12,
+            ..FeatureConfig::default()
+        },
+        ..TrainConfig::default()
+    }
+}
+
+fn save_tmp(t: &Trained, c: &TrainConfig, name: &str) -> PathBuf {
+    let dir = std::env::temp_dir()
+        .join(format!("clf-test-{}-{name}", std::process::id()))
+        .join("vtest");
+    let labels = t.hierarchy.leaves.clone();
+    let m = Manifest {
+        version: "vtest".into(),
+        architecture: "test".into(),
+        label_set_hash: artifact::label_set_hash(&labels),
+        labels,
+        features: c.features,
+        normalisation_version: NORMALISATION_VERSION,
+        dim: c.dim,
+        temperature: t.temperature,
+        abstain_threshold: t.abstain_threshold,
+        train_config: c.clone(),
+        best_epoch: t.best_epoch,
+        dev_top1_by_epoch: t.dev_top1_by_epoch.clone(),
+        training_seconds: t.train_seconds,
+        data_counts: Default::default(),
+        data_hashes: Default::default(),
+        metrics: StoredMetrics::default(),
+        parent_version: None,
+    };
+    artifact::save(&dir, &t.model, &t.tokenizer, &m).unwrap();
+    dir
+}
+
+#[test]
+fn training_is_deterministic_for_a_seed() {
+    let (tr, dv) = tiny();
+    let a = train(&tr, &dv, &cfg()).unwrap();
+    let b = train(&tr, &dv, &cfg()).unwrap();
+    assert_eq!(a.model.emb, b.model.emb);
+    assert_eq!(
+        a.model.heads.leaf_w.to_vec2::<f32>().unwrap(),
+        b.model.heads.leaf_w.to_vec2::<f32>().unwrap()
+    );
+    assert_eq!(a.temperature, b.temperature);
+    assert_eq!(a.best_epoch, b.best_epoch);
+    let c = train(&tr, &dv, &TrainConfig { seed: 7, ..cfg() }).unwrap();
+    assert_ne!(a.model.emb, c.model.emb);
+}
+
+#[test]
+fn artifact_round_trip_and_bad_input() {
+    let (tr, dv) = tiny();
+    let c = cfg();
+    let t = train(&tr, &dv, &c).unwrap();
+    let dir = save_tmp(&t, &c, "rt");
+    let clf = Classifier::load(&dir).unwrap();
+    assert_eq!(clf.version(), "vtest");
+    assert_eq!(clf.labels().len(), 4);
+    // round trip: the loaded model scores like the trained one (tables are quantised before calibration)
+    let text = "שלום, בקשה להחזר מס לשנת 2022";
+    let loaded = clf.probabilities(text).unwrap().0;
+    let feats = crate::extract_features(&c.features, &t.tokenizer, text).unwrap();
+    let parents = crate::model::ParentIndex::new(&t.hierarchy).unwrap();
+    let lg = t.model.logits(&[&feats], &parents).unwrap();
+    let scores = lg.leaf.squeeze(0).unwrap().to_vec1::<f32>().unwrap();
+    // the single-text path (no matmul) agrees with the batched training path
+    let batch = t
+        .model
+        .logits(&[&feats, &feats], &parents)
+        .unwrap()
+        .leaf
+        .to_vec2::<f32>()
+        .unwrap();
+    for (a, b) in scores.iter().zip(&batch[0]) {
+        assert!((a - b).abs() < 1e-4, "{a} vs {b}");
+    }
+    let direct = crate::train::softmax_t(&scores, t.temperature);
+    for (a, b) in loaded.iter().zip(&direct) {
+        assert!((a - b).abs() < 1e-5, "{a} vs {b}");
+    }
+    let p = clf.predict(text, 3).unwrap();
+    assert_eq!(p.candidates.len(), 3);
+    assert!(
+        p.candidates
+            .windows(2)
+            .all(|w| w[0].probability >= w[1].probability)
+    );
+    let sum: f32 = clf.probabilities(text).unwrap().0.iter().sum();
+    assert!((sum - 1.0).abs() < 1e-4);
+    assert!(p.main_topic.probability >= p.candidates[0].probability - 1e-6);
+
+    assert!(matches!(
+        clf.predict("", 3),
+        Err(ClassifierError::EmptyText)
+    ));
+    assert!(matches!(
+        clf.predict(" \t\n\u{200F} ", 3),
+        Err(ClassifierError::EmptyText)
+    ));
+    assert!(matches!(
+        clf.predict("\u{0000}\u{0007}", 3),
+        Err(ClassifierError::EmptyText)
+    ));
+    let long = "א".repeat(100 * 1024);
+    assert!(matches!(
+        clf.predict(&long, 3),
+        Err(ClassifierError::TooLong {
+            max_chars: MAX_TEXT_CHARS
+        })
+    ));
+    assert!(clf.predict(&"א".repeat(MAX_TEXT_CHARS), 3).is_ok());
+    let emoji = clf.predict("🙂🙂😡", 3).unwrap();
+    assert!(emoji.abstain);
+    for s in [
+        "tax refund please",
+        "中文文本",
+        "مرحبا",
+        "a\u{0000}b",
+        "\u{FEFF}x",
+        "%%%",
+        "1234567890123",
+    ] {
+        let p = clf.predict(s, 5).unwrap();
+        assert!(p.candidates.iter().all(|c| c.probability.is_finite()));
+    }
+    assert!(clf.predict(text, 0).unwrap().candidates.is_empty());
+    assert_eq!(clf.predict(text, 1000).unwrap().candidates.len(), 4);
+
+    // a tampered label file is refused
+    std::fs::write(dir.join(artifact::LABELS), "[\"X.Y.Z\"]").unwrap();
+    assert!(matches!(
+        Classifier::load(&dir),
+        Err(ClassifierError::Load(_))
+    ));
+    let _ = std::fs::remove_dir_all(dir.parent().unwrap());
+}
+
+#[test]
+fn current_model_dir_reads_current() {
+    let root = std::env::temp_dir().join(format!("clf-cur-{}", std::process::id()));
+    std::fs::create_dir_all(root.join("triplet")).unwrap();
+    std::fs::write(root.join("triplet/CURRENT"), "v1\n").unwrap();
+    assert_eq!(
+        crate::current_model_dir(&root).unwrap(),
+        root.join("triplet/v1")
+    );
+    std::fs::write(root.join("triplet/CURRENT"), "../x").unwrap();
+    assert!(crate::current_model_dir(&root).is_err());
+    let _ = std::fs::remove_dir_all(&root);
+}
