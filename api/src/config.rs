@@ -44,6 +44,9 @@ pub struct Config {
     /// Root of the classifier models (holds `triplet/CURRENT`).
     #[arg(long, env = "MODELS_DIR", default_value = "models")]
     pub models_dir: PathBuf,
+    /// Where attachment content is stored (local directory).
+    #[arg(long, env = "STORAGE_DIR", default_value = "data/attachments")]
+    pub storage_dir: PathBuf,
     /// Apply migrations at start (default for the embedded SQLite database).
     #[arg(long, env = "AUTO_MIGRATE")]
     pub auto_migrate: Option<bool>,
@@ -118,6 +121,7 @@ impl Config {
             node_id_secret: DEV_NODE_ID_SECRET.into(),
             mode: Mode::Development,
             models_dir: PathBuf::from("models"),
+            storage_dir: std::env::temp_dir().join("ita-crm-test-attachments"),
             auto_migrate: Some(true),
             auto_seed: Some(false),
             seed_inquiries: 2000,

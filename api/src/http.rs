@@ -70,8 +70,10 @@ fn count_aliases(set: &async_graphql::parser::types::SelectionSet, count: &mut u
     }
 }
 
-/// Largest request body accepted (413 beyond it).
+/// Largest JSON request body accepted (413 beyond it).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// Largest multipart (upload) body: one 10 MB file and its envelope.
+pub const MAX_UPLOAD_BODY_BYTES: usize = 11 * 1024 * 1024;
 
 static REQUEST_SEQ: AtomicU64 = AtomicU64::new(1);
 
@@ -79,8 +81,38 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/graphql", get(graphiql).post(graphql))
         .route("/healthz", get(healthz))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(limit_json_body))
+        .layer(RequestBodyLimitLayer::new(MAX_UPLOAD_BODY_BYTES))
         .with_state(state)
+}
+
+/// JSON bodies are held to 1 MiB (uploads get the larger limit of the outer layer).
+async fn limit_json_body(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let is_multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
+    if !is_multipart {
+        let (parts, body) = req.into_parts();
+        let bytes = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+            Ok(b) => b,
+            Err(_) => {
+                return (
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "request body is larger than 1 MiB",
+                )
+                    .into_response();
+            }
+        };
+        return next
+            .run(axum::extract::Request::from_parts(
+                parts,
+                axum::body::Body::from(bytes),
+            ))
+            .await;
+    }
+    next.run(req).await
 }
 
 async fn graphiql(State(state): State<AppState>) -> Response {

@@ -125,6 +125,7 @@ pub async fn build_app_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyh
         },
         reauth,
         registry: Arc::new(infra::registry::FixtureRegistry),
+        blobs: Arc::new(infra::storage::LocalDir(config.storage_dir.clone())),
         suggestions: Arc::new(infra::classifier::SuggestionEngine::load(
             &config.models_dir,
         )),

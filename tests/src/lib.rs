@@ -174,3 +174,52 @@ pub async fn fresh_database() -> anyhow::Result<String> {
         }
     }
 }
+
+impl TestApp {
+    /// Sends a GraphQL multipart request (the upload spec) with one file bound to `variables.input.file`.
+    pub async fn upload(
+        &self,
+        token: &str,
+        query: &str,
+        input: Value,
+        file_name: &str,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> (u16, Value) {
+        let boundary = "----ita-crm-test-boundary-7d9f";
+        let mut input = input;
+        input["file"] = Value::Null;
+        let operations = json!({ "query": query, "variables": { "input": input } });
+        let map = json!({ "0": ["variables.input.file"] });
+        let mut body = Vec::new();
+        for (name, value) in [
+            ("operations", operations.to_string()),
+            ("map", map.to_string()),
+        ] {
+            body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes());
+        }
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"0\"; filename=\"{file_name}\"\r\nContent-Type: {content_type}\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let resp = self
+            .http
+            .post(self.url("/graphql"))
+            .bearer_auth(token)
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("upload failed: {e}"));
+        let status = resp.status().as_u16();
+        let text = resp.text().await.unwrap_or_default();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+}

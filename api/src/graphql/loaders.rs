@@ -5,7 +5,9 @@ use std::collections::HashMap;
 
 use crate::store::Db as DatabaseConnection;
 use async_graphql::dataloader::{DataLoader, Loader};
-use entity::{correspondence, customer, inquiry_history, representative, triplet_suggestion, user};
+use entity::{
+    attachment, correspondence, customer, inquiry_history, representative, triplet_suggestion, user,
+};
 
 use super::errors::ApiError;
 use crate::store;
@@ -17,6 +19,7 @@ pub struct CorrespondenceLoader(DatabaseConnection);
 pub struct UnreadLoader(DatabaseConnection);
 pub struct HistoryLoader(DatabaseConnection);
 pub struct SuggestionLoader(DatabaseConnection);
+pub struct AttachmentLoader(DatabaseConnection);
 
 /// Key of the "last N history rows of an inquiry" loader.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -65,6 +68,14 @@ impl Loader<i64> for UnreadLoader {
     }
 }
 
+impl Loader<i64> for AttachmentLoader {
+    type Value = Vec<attachment::Model>;
+    type Error = ApiError;
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        Ok(store::inquiries::attachments(&self.0, keys).await?)
+    }
+}
+
 impl Loader<i64> for SuggestionLoader {
     type Value = Vec<triplet_suggestion::Model>;
     type Error = ApiError;
@@ -108,6 +119,7 @@ pub struct Loaders {
     pub unread: DataLoader<UnreadLoader>,
     pub history: DataLoader<HistoryLoader>,
     pub suggestions: DataLoader<SuggestionLoader>,
+    pub attachments: DataLoader<AttachmentLoader>,
 }
 
 impl Loaders {
@@ -120,6 +132,7 @@ impl Loaders {
             unread: DataLoader::new(UnreadLoader(db.clone()), tokio::spawn),
             history: DataLoader::new(HistoryLoader(db.clone()), tokio::spawn),
             suggestions: DataLoader::new(SuggestionLoader(db.clone()), tokio::spawn),
+            attachments: DataLoader::new(AttachmentLoader(db.clone()), tokio::spawn),
         }
     }
 }

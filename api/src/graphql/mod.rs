@@ -2,6 +2,7 @@
 //! mapping. Resolvers stay thin: parse, authorise, call the store or a service, map errors.
 
 pub mod activity_api;
+pub mod attachment_api;
 pub mod audit_api;
 pub mod context;
 pub mod dashboard_api;

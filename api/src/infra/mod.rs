@@ -9,3 +9,4 @@ pub mod ratelimit;
 pub mod reauth;
 pub mod registry;
 pub mod scheduler;
+pub mod storage;

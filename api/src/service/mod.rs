@@ -1,6 +1,7 @@
 //! Use cases: one transaction each, combining domain rules, storage, audit and events.
 
 pub mod activities;
+pub mod attachments;
 pub mod errors;
 pub mod info;
 pub mod inquiries;

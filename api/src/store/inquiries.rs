@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use entity::{correspondence, inquiry, inquiry_history, power_of_attorney, triplet_suggestion};
+use entity::{
+    attachment, correspondence, inquiry, inquiry_history, power_of_attorney, triplet_suggestion,
+};
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, FromQueryResult,
@@ -517,6 +519,24 @@ pub async fn suggestions(
         .all(db)
         .await?;
     let mut out: HashMap<i64, Vec<triplet_suggestion::Model>> = HashMap::new();
+    for r in rows {
+        out.entry(r.inquiry_id).or_default().push(r);
+    }
+    Ok(out)
+}
+
+/// Attachments of several inquiries, oldest first.
+pub async fn attachments(
+    db: &DatabaseConnection,
+    inquiry_ids: &[i64],
+) -> Result<HashMap<i64, Vec<attachment::Model>>, DbErr> {
+    let rows = attachment::Entity::find()
+        .filter(attachment::Column::InquiryId.is_in(inquiry_ids.to_vec()))
+        .order_by_asc(attachment::Column::CreatedAt)
+        .order_by_asc(attachment::Column::Id)
+        .all(db)
+        .await?;
+    let mut out: HashMap<i64, Vec<attachment::Model>> = HashMap::new();
     for r in rows {
         out.entry(r.inquiry_id).or_default().push(r);
     }

@@ -12,4 +12,5 @@ pub struct MutationRoot(
     super::info_api::InfoMutations,
     super::templates_api::TemplateMutations,
     super::activity_api::ActivityMutations,
+    super::attachment_api::AttachmentMutations,
 );

@@ -276,6 +276,40 @@ impl Inquiry {
                 .into(),
         ))
     }
+    /// Attached files (R14). Customers and representatives see only clean files marked to be
+    /// shown on the internet; quarantined files are listed to staff, never served.
+    async fn attachments(
+        &self,
+        ctx: &Context<'_>,
+    ) -> GqlResult<Option<Vec<crate::graphql::attachment_api::Attachment>>> {
+        let staff = ctx.principal()?.is_staff();
+        let rows = ctx
+            .req()?
+            .loaders
+            .attachments
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(Some(
+            rows.into_iter()
+                .filter(|a| staff || (a.show_on_internet && a.sanitize_status == "CLEAN"))
+                .map(crate::graphql::attachment_api::Attachment)
+                .collect(),
+        ))
+    }
+    /// Attachments from the customer side not yet read by staff (R12).
+    async fn unread_attachments(&self, ctx: &Context<'_>) -> GqlResult<Option<i64>> {
+        let rows = ctx
+            .req()?
+            .loaders
+            .attachments
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(Some(
+            rows.iter().filter(|a| a.read_at.is_none()).count() as i64
+        ))
+    }
     /// The handling clerk's name as the customer sees it in the personal area; hidden for
     /// inquiries opened in the Haifa and Jerusalem information centres (R38, §6.8).
     async fn handler_name_for_customer(&self, ctx: &Context<'_>) -> GqlResult<Option<String>> {

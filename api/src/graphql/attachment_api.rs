@@ -1,0 +1,117 @@
+//! Attachments over the GraphQL multipart request spec (R14-R16).
+
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject, Upload};
+use chrono::{DateTime, Utc};
+use entity::attachment;
+
+use super::context::CtxExt;
+use super::errors::{ApiError, GqlResult};
+use super::ids::NodeType;
+use super::types::enums::{Direction, parse_stored};
+use super::types::inquiry::Inquiry;
+use crate::domain;
+
+/// A file attached to an inquiry (§4.5). Its content is served only after sanitising.
+#[derive(Clone)]
+pub struct Attachment(pub attachment::Model);
+
+#[Object]
+impl Attachment {
+    async fn file_name(&self) -> &str {
+        &self.0.file_name
+    }
+    /// The type detected from the content (never the declared one).
+    async fn content_type(&self) -> &str {
+        &self.0.content_type
+    }
+    async fn size_bytes(&self) -> i64 {
+        self.0.size_bytes
+    }
+    /// Who attached it (the arrow of §4.5).
+    async fn direction(&self) -> GqlResult<Direction> {
+        Ok(parse_stored::<domain::Direction>("direction", &self.0.direction)?.into())
+    }
+    /// Shown in the customer's personal area.
+    async fn show_on_internet(&self) -> bool {
+        self.0.show_on_internet
+    }
+    /// The clerk's notes (staff only).
+    async fn clerk_note(&self) -> Option<&str> {
+        self.0.clerk_note.as_deref()
+    }
+    /// CLEAN, or why it was refused (quarantined, never served).
+    async fn sanitize_status(&self) -> &str {
+        &self.0.sanitize_status
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+#[derive(InputObject)]
+pub struct AddAttachmentInput {
+    pub inquiry_id: ID,
+    /// The file (multipart request spec); at most 10 MB; PDF, images, Office documents.
+    pub file: Upload,
+    /// Clerks only: false hides it from the customer's personal area.
+    pub show_on_internet: Option<bool>,
+    /// Clerks only.
+    pub clerk_note: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct AddAttachmentPayload {
+    pub attachment: Attachment,
+    pub inquiry: Inquiry,
+}
+
+#[derive(Default)]
+pub struct AttachmentMutations;
+
+#[Object]
+impl AttachmentMutations {
+    /// Attaches a file (R14); it is sanitised first, and an infected or invalid file closes the
+    /// inquiry by the system (R15, R22).
+    async fn add_attachment(
+        &self,
+        ctx: &Context<'_>,
+        input: AddAttachmentInput,
+    ) -> GqlResult<AddAttachmentPayload> {
+        let (svc, actor) = ctx.services()?;
+        let inquiry_id = ctx
+            .shared()?
+            .ids
+            .decode_int(&input.inquiry_id, NodeType::Inquiry)?;
+        let upload = input.file.value(ctx).map_err(|_| {
+            ApiError::validation("the file part of the multipart request is missing")
+        })?;
+        let file_name = upload.filename.clone();
+        let content_type = upload.content_type.clone().unwrap_or_default();
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(
+                upload.into_read(),
+                domain::sanitize::MAX_FILE_BYTES as u64 + 1,
+            ),
+            &mut bytes,
+        )
+        .map_err(ApiError::internal)?;
+        let out = crate::service::attachments::add(
+            svc,
+            &actor,
+            crate::service::attachments::AddInput {
+                inquiry_id,
+                file_name,
+                content_type,
+                bytes,
+                show_on_internet: input.show_on_internet,
+                clerk_note: input.clerk_note,
+            },
+        )
+        .await?;
+        Ok(AddAttachmentPayload {
+            attachment: Attachment(out.attachment),
+            inquiry: Inquiry(out.inquiry),
+        })
+    }
+}

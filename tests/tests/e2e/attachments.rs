@@ -1,0 +1,169 @@
+//! Attachments over the multipart request spec (R12, R14, R15, R16, R22).
+
+use serde_json::json;
+use tests::{TestApp, error_code};
+
+use super::lifecycle::{GET, customer, free_triplet, ok, open_as, team_clerk};
+
+const ADD: &str = "mutation($input: AddAttachmentInput!){ addAttachment(input:$input){ attachment { fileName contentType direction showOnInternet sanitizeStatus } inquiry { status { code } } } }";
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+const EICAR: &[u8] = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*";
+
+#[tokio::test]
+async fn r14_r12_customer_and_clerk_attach_files_with_direction_and_visibility() {
+    let app = TestApp::spawn().await;
+    let (t, _) = customer(&app).await;
+    let inq = open_as(
+        &app,
+        &t,
+        &free_triplet(
+            &app,
+            &t,
+            &[
+                "IT.ANNUAL.SUBMIT",
+                "IT.ANNUAL.EXTENSION",
+                "IT.ANNUAL.ASSESSMENT",
+            ],
+        )
+        .await,
+    )
+    .await;
+    let clerk = team_clerk(&app, &inq).await;
+    let (status, r) = app
+        .upload(
+            &t,
+            ADD,
+            json!({"inquiryId": inq["id"]}),
+            "טופס 106.pdf",
+            "application/pdf",
+            PDF,
+        )
+        .await;
+    assert_eq!(status, 200);
+    let a = ok(&r, "addAttachment")["attachment"].clone();
+    assert_eq!(a["sanitizeStatus"], "CLEAN");
+    assert_eq!(a["direction"], "FROM_CUSTOMER");
+    assert_eq!(a["contentType"], "application/pdf");
+    // The customer cannot hide files or write clerk notes.
+    let (_, r) = app
+        .upload(
+            &t,
+            ADD,
+            json!({"inquiryId": inq["id"], "showOnInternet": false}),
+            "a.pdf",
+            "application/pdf",
+            PDF,
+        )
+        .await;
+    assert_eq!(error_code(&r), Some("FORBIDDEN"));
+    // The clerk attaches an internal file, hidden from the personal area.
+    let (_, r) = app
+        .upload(
+            &clerk,
+            ADD,
+            json!({"inquiryId": inq["id"], "showOnInternet": false, "clerkNote": "פנימי"}),
+            "internal.pdf",
+            "application/pdf",
+            PDF,
+        )
+        .await;
+    assert_eq!(
+        ok(&r, "addAttachment")["attachment"]["direction"],
+        "FROM_CLERK"
+    );
+    let q = "query($id:ID!){ inquiry(id:$id){ unreadAttachments attachments { fileName showOnInternet } } }";
+    let staff_view = app.gql(&clerk, q, json!({"id": inq["id"]})).await;
+    assert_eq!(
+        ok(&staff_view, "inquiry")["attachments"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(staff_view["data"]["inquiry"]["unreadAttachments"], 1);
+    let customer_view = app
+        .gql(
+            &t,
+            "query($id:ID!){ inquiry(id:$id){ attachments { fileName } } }",
+            json!({"id": inq["id"]}),
+        )
+        .await;
+    let names: Vec<&str> = customer_view["data"]["inquiry"]["attachments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["fileName"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        vec!["טופס 106.pdf"],
+        "hidden files are invisible to the customer"
+    );
+    // A lying extension and a path in the file name are refused.
+    let (_, r) = app
+        .upload(
+            &t,
+            ADD,
+            json!({"inquiryId": inq["id"]}),
+            "../../etc/passwd.pdf",
+            "application/pdf",
+            PDF,
+        )
+        .await;
+    assert_eq!(error_code(&r), Some("VALIDATION"));
+}
+
+#[tokio::test]
+async fn r15_r22_an_infected_file_closes_the_inquiry_by_the_system() {
+    let app = TestApp::spawn().await;
+    let (t, _) = customer(&app).await;
+    let inq = open_as(
+        &app,
+        &t,
+        &free_triplet(
+            &app,
+            &t,
+            &[
+                "IT.CREDIT.CHILDREN",
+                "IT.CREDIT.ACADEMIC",
+                "IT.CREDIT.PERIPHERY",
+            ],
+        )
+        .await,
+    )
+    .await;
+    let (_, r) = app
+        .upload(
+            &t,
+            ADD,
+            json!({"inquiryId": inq["id"]}),
+            "scan.pdf",
+            "application/pdf",
+            EICAR,
+        )
+        .await;
+    let out = ok(&r, "addAttachment");
+    assert_ne!(out["attachment"]["sanitizeStatus"], "CLEAN");
+    assert_eq!(out["inquiry"]["status"]["code"], "CLOSED_BY_SYSTEM");
+    let clerk = team_clerk(&app, &inq).await;
+    let g = app.gql(&clerk, GET, json!({"id": inq["id"]})).await;
+    let corr = ok(&g, "inquiry")["correspondences"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let last = corr.last().unwrap();
+    assert_eq!(last["direction"], "FROM_SYSTEM");
+    assert!(
+        last["body"].as_str().unwrap().contains("פנייה חדשה"),
+        "{last}"
+    );
+    // The customer never sees the quarantined file.
+    let r = app
+        .gql(
+            &t,
+            "query($id:ID!){ inquiry(id:$id){ attachments { fileName } } }",
+            json!({"id": inq["id"]}),
+        )
+        .await;
+    assert_eq!(r["data"]["inquiry"]["attachments"], json!([]));
+}
