@@ -80,6 +80,7 @@ static REQUEST_SEQ: AtomicU64 = AtomicU64::new(1);
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/graphql", get(graphiql).post(graphql))
+        .route("/graphql/ws", get(graphql_ws))
         .route("/healthz", get(healthz))
         .layer(axum::middleware::from_fn(limit_json_body))
         .layer(RequestBodyLimitLayer::new(MAX_UPLOAD_BODY_BYTES))
@@ -113,6 +114,43 @@ async fn limit_json_body(req: axum::extract::Request, next: axum::middleware::Ne
             .await;
     }
     next.run(req).await
+}
+
+/// Subscriptions over graphql-transport-ws (and the legacy graphql-ws). The bearer token comes in
+/// the `connection_init` payload: `{"Authorization": "Bearer <token>"}`.
+async fn graphql_ws(
+    State(state): State<AppState>,
+    protocol: async_graphql_axum::GraphQLProtocol,
+    upgrade: axum::extract::ws::WebSocketUpgrade,
+) -> Response {
+    let schema = state.schema.clone();
+    upgrade
+        .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |stream| {
+            async_graphql_axum::GraphQLWebSocket::new(stream, schema, protocol)
+                .on_connection_init(move |payload| async move {
+                    let header = payload
+                        .get("Authorization")
+                        .or_else(|| payload.get("authorization"))
+                        .and_then(|v| v.as_str())
+                        .unwrap_or_default()
+                        .to_string();
+                    let principal = state
+                        .auth
+                        .verify_header(&header)
+                        .map_err(|e| async_graphql::Error::new(e.message))?;
+                    let request_id = format!("ws-{}", REQUEST_SEQ.fetch_add(1, Ordering::Relaxed));
+                    let mut data = async_graphql::Data::default();
+                    data.insert(RequestCtx {
+                        principal,
+                        loaders: Loaders::new(&state.db),
+                        request_id,
+                        reads: Default::default(),
+                    });
+                    Ok(data)
+                })
+                .serve()
+        })
 }
 
 async fn graphiql(State(state): State<AppState>) -> Response {

@@ -80,41 +80,17 @@ pub async fn build_app_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyh
     db.set_metric_callback(move |_| {
         counter.fetch_add(1, Ordering::Relaxed);
     });
-    let (rate_limiter, job_lock, reauth): (
-        Arc<dyn infra::ratelimit::RateLimiter>,
-        Arc<dyn infra::locks::JobLock>,
-        Arc<dyn infra::reauth::ReauthStore>,
-    ) = match &config.redis_url {
-        Some(url) => {
-            let client = redis::Client::open(url.as_str())
-                .with_context(|| format!("bad REDIS_URL {}", redact(url)))?;
-            let conn = redis::aio::ConnectionManager::new(client)
-                .await
-                .with_context(|| format!("cannot connect to Redis at {}", redact(url)))?;
-            let prefix = &config.redis_key_prefix;
-            (
-                Arc::new(infra::ratelimit::RedisRateLimiter::new(
-                    conn.clone(),
-                    prefix,
-                    config.rate_limit_per_minute,
-                )),
-                Arc::new(infra::locks::RedisJobLock::new(conn.clone(), prefix)),
-                Arc::new(infra::reauth::RedisReauth::new(conn, prefix)),
-            )
-        }
-        None => (
-            Arc::new(infra::ratelimit::LocalRateLimiter::new(
-                config.rate_limit_per_minute,
-            )),
-            Arc::new(infra::locks::LocalJobLock::default()),
-            Arc::new(infra::reauth::LocalReauth::default()),
-        ),
-    };
+    let Backends {
+        rate_limiter,
+        job_lock,
+        reauth,
+        events,
+    } = backends(&config).await?;
     let services = Arc::new(service::inquiries::Services {
         db: db.clone(),
         reference: reference.clone(),
         clock: clock.clone(),
-        events: infra::events::EventBus::new(),
+        events,
         settings: service::inquiries::Settings {
             reauth_dev_code: if config.mode == config::Mode::Development {
                 config.reauth_dev_code.clone()
@@ -126,6 +102,7 @@ pub async fn build_app_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyh
         reauth,
         registry: Arc::new(infra::registry::FixtureRegistry),
         blobs: Arc::new(infra::storage::LocalDir(config.storage_dir.clone())),
+        sla: Default::default(),
         suggestions: Arc::new(infra::classifier::SuggestionEngine::load(
             &config.models_dir,
         )),
@@ -154,6 +131,47 @@ pub async fn build_app_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyh
     Ok(App {
         router: http::router(state.clone()),
         state,
+    })
+}
+
+/// What replicas share: Redis-backed when `REDIS_URL` is set, in-process twins otherwise.
+struct Backends {
+    rate_limiter: Arc<dyn infra::ratelimit::RateLimiter>,
+    job_lock: Arc<dyn infra::locks::JobLock>,
+    reauth: Arc<dyn infra::reauth::ReauthStore>,
+    events: infra::events::EventBus,
+}
+
+async fn backends(config: &Config) -> anyhow::Result<Backends> {
+    Ok(match &config.redis_url {
+        Some(url) => {
+            let client = redis::Client::open(url.as_str())
+                .with_context(|| format!("bad REDIS_URL {}", redact(url)))?;
+            let conn = redis::aio::ConnectionManager::new(client.clone())
+                .await
+                .with_context(|| format!("cannot connect to Redis at {}", redact(url)))?;
+            let prefix = &config.redis_key_prefix;
+            Backends {
+                rate_limiter: Arc::new(infra::ratelimit::RedisRateLimiter::new(
+                    conn.clone(),
+                    prefix,
+                    config.rate_limit_per_minute,
+                )),
+                job_lock: Arc::new(infra::locks::RedisJobLock::new(conn.clone(), prefix)),
+                reauth: Arc::new(infra::reauth::RedisReauth::new(conn.clone(), prefix)),
+                events: infra::events::EventBus::with_redis(client, conn, prefix)
+                    .await
+                    .with_context(|| format!("cannot subscribe to Redis at {}", redact(url)))?,
+            }
+        }
+        None => Backends {
+            rate_limiter: Arc::new(infra::ratelimit::LocalRateLimiter::new(
+                config.rate_limit_per_minute,
+            )),
+            job_lock: Arc::new(infra::locks::LocalJobLock::default()),
+            reauth: Arc::new(infra::reauth::LocalReauth::default()),
+            events: infra::events::EventBus::new(),
+        },
     })
 }
 

@@ -15,5 +15,7 @@ pub mod mutation;
 pub mod pagination;
 pub mod query;
 pub mod schema;
+pub mod sla_api;
+pub mod subscription;
 pub mod templates_api;
 pub mod types;

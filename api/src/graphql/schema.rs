@@ -1,7 +1,7 @@
 //! Builds the schema with its limits (depth, complexity with page sizes multiplied, no field
 //! suggestions) and its shared data.
 
-use async_graphql::{EmptySubscription, Schema};
+use async_graphql::Schema;
 
 use super::context::Shared;
 use super::mutation::MutationRoot;
@@ -14,9 +14,10 @@ pub struct QueryRoot(
     super::audit_api::AuditQuery,
     super::dashboard_api::DashboardQuery,
     super::templates_api::TemplateQuery,
+    super::sla_api::SlaQuery,
 );
 
-pub type ApiSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+pub type ApiSchema = Schema<QueryRoot, MutationRoot, super::subscription::SubscriptionRoot>;
 
 /// Deepest selection accepted.
 pub const MAX_DEPTH: usize = 10;
@@ -27,7 +28,7 @@ pub fn build(shared: Option<Shared>) -> ApiSchema {
     let mut b = Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
-        EmptySubscription,
+        super::subscription::SubscriptionRoot,
     )
     .limit_depth(MAX_DEPTH)
     .limit_complexity(MAX_COMPLEXITY)
@@ -36,7 +37,7 @@ pub fn build(shared: Option<Shared>) -> ApiSchema {
     .disable_suggestions()
     .extension(super::guards::PolicyGuard);
     if let Some(s) = shared {
-        b = b.data(s);
+        b = b.data(super::types::sla::sla_loader(&s.db)).data(s);
     }
     b.finish()
 }

@@ -157,6 +157,7 @@ pub async fn add(svc: &Services, actor: &Actor, input: AddInput) -> Result<Added
         Some(format!("{} {}", a.id, verdict.code())),
     )
     .await?;
+    svc.refresh_due(&txn, before.id).await?;
     txn.commit().await?;
     svc.publish(
         if verdict.closes_inquiry() {

@@ -9,5 +9,6 @@ pub mod principals;
 pub mod representation;
 pub mod routing;
 pub mod seed;
+pub mod sla;
 pub mod templates;
 pub mod views;

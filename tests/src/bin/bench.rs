@@ -12,8 +12,10 @@ use std::time::Instant;
 use serde_json::{Value, json};
 use tests::{TestApp, error_code};
 
-const OPEN: &str = "mutation($input: OpenInquiryInput!){ openInquiry(input:$input){ inquiry { id } } }";
-const CHANGE: &str = "mutation($input: ChangeStatusInput!){ changeStatus(input:$input){ inquiry { id } } }";
+const OPEN: &str =
+    "mutation($input: OpenInquiryInput!){ openInquiry(input:$input){ inquiry { id } } }";
+const CHANGE: &str =
+    "mutation($input: ChangeStatusInput!){ changeStatus(input:$input){ inquiry { id } } }";
 
 fn pct(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
@@ -32,7 +34,11 @@ async fn main() {
         c.rate_limit_per_minute = 1_000_000;
     })
     .await;
-    let backend = if app.database_url.starts_with("postgres") { "PostgreSQL" } else { "SQLite" };
+    let backend = if app.database_url.starts_with("postgres") {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
     // Verified customers (web openings need the high identification level).
     let customers: Vec<String> = {
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -50,12 +56,24 @@ async fn main() {
         tokens.push(app.token_for_user(nid).await);
     }
     let hq = app.token_for_user("hq.hq_main.1").await;
-    let triplets = ["DIG.INFO.FORMS", "DIG.AUTH.OTP", "DIG.INFO.COMPLAINT", "DIG.REGISTER.NEW", "DIG.AUTH.LOCKED", "DIG.AUTH.APP_ERROR"];
+    let triplets = [
+        "DIG.INFO.FORMS",
+        "DIG.AUTH.OTP",
+        "DIG.INFO.COMPLAINT",
+        "DIG.REGISTER.NEW",
+        "DIG.AUTH.LOCKED",
+        "DIG.AUTH.APP_ERROR",
+    ];
     let per_client = total.div_ceil(clients);
     let started = Instant::now();
     let mut handles = Vec::new();
     for c in 0..clients {
-        let (http, url, tokens, hq) = (app.http.clone(), app.url("/graphql"), tokens.clone(), hq.clone());
+        let (http, url, tokens, hq) = (
+            app.http.clone(),
+            app.url("/graphql"),
+            tokens.clone(),
+            hq.clone(),
+        );
         handles.push(tokio::spawn(async move {
             let (mut open_ms, mut change_ms, mut refused) = (Vec::new(), Vec::new(), 0usize);
             for i in 0..per_client {
@@ -100,6 +118,16 @@ async fn main() {
     open_ms.sort_by(f64::total_cmp);
     change_ms.sort_by(f64::total_cmp);
     println!("backend={backend} clients={clients} wall={secs:.1}s refused_or_failed={refused}");
-    println!("openInquiry   n={} p50={:.1}ms p99={:.1}ms", open_ms.len(), pct(&open_ms, 0.5), pct(&open_ms, 0.99));
-    println!("changeStatus  n={} p50={:.1}ms p99={:.1}ms", change_ms.len(), pct(&change_ms, 0.5), pct(&change_ms, 0.99));
+    println!(
+        "openInquiry   n={} p50={:.1}ms p99={:.1}ms",
+        open_ms.len(),
+        pct(&open_ms, 0.5),
+        pct(&open_ms, 0.99)
+    );
+    println!(
+        "changeStatus  n={} p50={:.1}ms p99={:.1}ms",
+        change_ms.len(),
+        pct(&change_ms, 0.5),
+        pct(&change_ms, 0.99)
+    );
 }

@@ -11,6 +11,7 @@ mod lifecycle;
 mod lifecycle_walk;
 mod read_api;
 mod security;
+mod sla;
 mod suggest;
 mod templates;
 mod views;

@@ -13,4 +13,5 @@ pub struct MutationRoot(
     super::templates_api::TemplateMutations,
     super::activity_api::ActivityMutations,
     super::attachment_api::AttachmentMutations,
+    super::sla_api::SlaMutations,
 );

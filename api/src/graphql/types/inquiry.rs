@@ -310,6 +310,11 @@ impl Inquiry {
             rows.iter().filter(|a| a.read_at.is_none()).count() as i64
         ))
     }
+    /// SLA on the Israeli working calendar (R28-R30): working time, segments, per team and
+    /// clerk, target and due date (staff only).
+    async fn sla(&self, ctx: &Context<'_>) -> GqlResult<Option<super::sla::Sla>> {
+        super::sla::sla_of(ctx, &self.0).await.map(Some)
+    }
     /// The handling clerk's name as the customer sees it in the personal area; hidden for
     /// inquiries opened in the Haifa and Jerusalem information centres (R38, §6.8).
     async fn handler_name_for_customer(&self, ctx: &Context<'_>) -> GqlResult<Option<String>> {

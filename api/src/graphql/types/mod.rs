@@ -4,6 +4,7 @@ pub mod enums;
 pub mod inquiry;
 pub mod people;
 pub mod reference;
+pub mod sla;
 pub mod suggestion;
 
 use async_graphql::{ID, Interface};

@@ -175,6 +175,7 @@ pub async fn assign(
         None,
     )
     .await?;
+    svc.refresh_due(&txn, after.id).await?;
     txn.commit().await?;
     svc.publish(InquiryEventKind::Assigned, &after);
     Ok(after)
@@ -236,6 +237,7 @@ pub async fn release(
         None,
     )
     .await?;
+    svc.refresh_due(&txn, after.id).await?;
     txn.commit().await?;
     svc.publish(InquiryEventKind::Released, &after);
     Ok(after)
@@ -359,6 +361,7 @@ pub async fn change_triplet(
         Some(format!("{} -> {}", before.triplet_code, after.triplet_code)),
     )
     .await?;
+    svc.refresh_due(&txn, after.id).await?;
     txn.commit().await?;
     svc.publish(InquiryEventKind::TripletChanged, &after);
     Ok(after)

@@ -146,6 +146,7 @@ pub async fn add_correspondence(
         None,
     )
     .await?;
+    svc.refresh_due(&txn, before.id).await?;
     txn.commit().await?;
     let kind = if after.status != before.status && before.closed_at.is_some() {
         InquiryEventKind::Reopened
@@ -242,6 +243,7 @@ pub async fn cancel(
     .await?;
     svc.audit(&txn, actor, "cancelInquiry", &[after.id], &["status"], None)
         .await?;
+    svc.refresh_due(&txn, after.id).await?;
     txn.commit().await?;
     svc.publish(InquiryEventKind::Cancelled, &after);
     Ok(after)

@@ -59,6 +59,8 @@ pub struct Services {
     pub suggestions: Arc<crate::infra::classifier::SuggestionEngine>,
     /// The clerks' daily extra identification (R37).
     pub reauth: Arc<dyn crate::infra::reauth::ReauthStore>,
+    /// SLA calendar cache and settings (R28).
+    pub sla: crate::service::sla::SlaState,
     /// Attachment content (R14).
     pub blobs: Arc<dyn crate::infra::storage::BlobStore>,
     /// Registry data for information expansion (R37).

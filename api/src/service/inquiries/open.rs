@@ -253,6 +253,7 @@ pub async fn open_inquiry(
         None,
     )
     .await?;
+    svc.refresh_due(&txn, m.id).await?;
     txn.commit().await?;
     svc.publish(InquiryEventKind::Opened, &m);
     Ok(m)

@@ -62,6 +62,7 @@ pub async fn change_status(
         Some(format!("{} -> {}", before.status, after.status)),
     )
     .await?;
+    svc.refresh_due(&txn, after.id).await?;
     txn.commit().await?;
     svc.publish(InquiryEventKind::StatusChanged, &after);
     Ok(after)
@@ -263,6 +264,9 @@ pub async fn close_together(
         None,
     )
     .await?;
+    for m in &out {
+        svc.refresh_due(&txn, m.id).await?;
+    }
     txn.commit().await?;
     for m in &out {
         svc.publish(InquiryEventKind::StatusChanged, m);

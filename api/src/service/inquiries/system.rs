@@ -79,6 +79,7 @@ pub async fn close_stale_waiting(svc: &Services) -> Result<usize, DomainError> {
                 None,
             )
             .await?;
+            svc.refresh_due(&txn, id).await?;
             txn.commit().await?;
             svc.publish(InquiryEventKind::StatusChanged, &after);
             closed += 1;

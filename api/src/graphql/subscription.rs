@@ -1,0 +1,116 @@
+//! Live queues (graphql-transport-ws): inquiry events of a team for its staff, and of one's own
+//! inquiries for a customer. Authorisation applies to every event, not only at subscribe time.
+
+use async_graphql::{Context, Enum, ID, SimpleObject, Subscription};
+use chrono::{DateTime, Utc};
+use futures_util::{Stream, StreamExt};
+
+use super::context::CtxExt;
+use super::errors::ApiError;
+use super::ids::{NodeKey, NodeType};
+use crate::domain::handling;
+use crate::domain::principal::PrincipalKind;
+use crate::infra::events::{InquiryEvent as Event, InquiryEventKind as Kind};
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "Kind")]
+pub enum InquiryEventKind {
+    Opened,
+    StatusChanged,
+    Assigned,
+    Released,
+    TripletChanged,
+    Correspondence,
+    Reopened,
+    Cancelled,
+}
+
+/// Something happened to an inquiry.
+#[derive(SimpleObject, Clone)]
+pub struct InquiryEvent {
+    pub kind: InquiryEventKind,
+    /// The inquiry's global ID (fetch it with `node` or `inquiry`).
+    pub inquiry_id: ID,
+    pub team_id: ID,
+    pub status: String,
+    pub at: DateTime<Utc>,
+}
+
+pub struct SubscriptionRoot;
+
+#[Subscription]
+impl SubscriptionRoot {
+    /// Events of the team's inquiries: new in the queue, status changes, assignments,
+    /// correspondence. Staff of the team, the office's managers, or the HQ main team.
+    async fn inquiry_events(
+        &self,
+        ctx: &Context<'_>,
+        team_id: ID,
+    ) -> Result<impl Stream<Item = InquiryEvent>, async_graphql::Error> {
+        let shared = ctx.shared()?;
+        let team = shared.ids.decode_int(&team_id, NodeType::Team)?;
+        let t = shared
+            .reference
+            .team(team)
+            .ok_or_else(|| ApiError::not_found("team"))?;
+        let (svc, actor) = ctx.services()?;
+        let staff = svc.staff(&svc.db, &actor).await?;
+        let place = handling::Place {
+            office_id: t.office_id,
+            team_id: team,
+            assignee_id: None,
+        };
+        if !handling::may_handle(&staff, &place) {
+            return Err(ApiError::forbidden("you may follow only your own teams").into());
+        }
+        let ids = shared.ids.clone();
+        Ok(events(svc.events.subscribe()).filter_map(move |e| {
+            let out = (e.team_id == team).then(|| to_gql(&ids, &e));
+            async move { out }
+        }))
+    }
+
+    /// Events of the viewer's own inquiries (customers).
+    async fn my_inquiry_events(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<impl Stream<Item = InquiryEvent>, async_graphql::Error> {
+        let shared = ctx.shared()?;
+        let PrincipalKind::Customer(me) = ctx.principal()?.kind else {
+            return Err(ApiError::forbidden(
+                "for customers; staff follow their teams with inquiryEvents",
+            )
+            .into());
+        };
+        let ids = shared.ids.clone();
+        Ok(
+            events(shared.services.events.subscribe()).filter_map(move |e| {
+                let out = (e.customer_id == me).then(|| to_gql(&ids, &e));
+                async move { out }
+            }),
+        )
+    }
+}
+
+fn events(rx: tokio::sync::broadcast::Receiver<Event>) -> impl Stream<Item = Event> {
+    futures_util::stream::unfold(rx, |mut rx| async move {
+        loop {
+            match rx.recv().await {
+                Ok(e) => return Some((e, rx)),
+                // A slow subscriber skips what it missed rather than stalling the bus.
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    })
+}
+
+fn to_gql(ids: &super::ids::IdCodec, e: &Event) -> InquiryEvent {
+    InquiryEvent {
+        kind: e.kind.into(),
+        inquiry_id: ID(ids.encode(NodeType::Inquiry, &NodeKey::Int(e.inquiry_id))),
+        team_id: ID(ids.encode(NodeType::Team, &NodeKey::Int(e.team_id))),
+        status: e.status.clone(),
+        at: e.at,
+    }
+}

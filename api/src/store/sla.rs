@@ -1,0 +1,170 @@
+//! SLA storage (§2.1.7, R16, R28-R30): the status/owner history the clock reads, the
+//! document-pending intervals, the extra non-working days table, and the stored `due_at`.
+//!
+//! Must not: decide anything. The clock and the calendar live in `domain::sla`; the use cases in
+//! `service::sla`.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::{attachment, inquiry, inquiry_history, non_working_day};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+
+/// Every history row of each inquiry, oldest first, in one statement (the clock's segments).
+pub async fn histories<C: ConnectionTrait>(
+    db: &C,
+    inquiry_ids: &[i64],
+) -> Result<HashMap<i64, Vec<inquiry_history::Model>>, DbErr> {
+    if inquiry_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = inquiry_history::Entity::find()
+        .filter(inquiry_history::Column::InquiryId.is_in(inquiry_ids.to_vec()))
+        .order_by_asc(inquiry_history::Column::InquiryId)
+        .order_by_asc(inquiry_history::Column::At)
+        .order_by_asc(inquiry_history::Column::Id)
+        .all(db)
+        .await?;
+    let mut out: HashMap<i64, Vec<inquiry_history::Model>> = HashMap::new();
+    for r in rows {
+        out.entry(r.inquiry_id).or_default().push(r);
+    }
+    Ok(out)
+}
+
+/// Documents uploaded by the customer side, as `(uploaded, loaded)` intervals per inquiry, in
+/// one statement (R16: the clock does not run while they are not yet loaded; `None` = pending).
+/// A file that will never load (rejected by sanitising: no `loaded_at`, status not `PENDING`)
+/// pauses nothing, so it cannot stop the clock of a reopened inquiry for good.
+pub async fn document_pauses<C: ConnectionTrait>(
+    db: &C,
+    inquiry_ids: &[i64],
+) -> Result<HashMap<i64, Vec<(DateTime<Utc>, Option<DateTime<Utc>>)>>, DbErr> {
+    if inquiry_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(i64, DateTime<Utc>, Option<DateTime<Utc>>)> = attachment::Entity::find()
+        .select_only()
+        .column(attachment::Column::InquiryId)
+        .column(attachment::Column::CreatedAt)
+        .column(attachment::Column::LoadedAt)
+        .filter(attachment::Column::InquiryId.is_in(inquiry_ids.to_vec()))
+        .filter(attachment::Column::Direction.is_in(["FROM_CUSTOMER", "FROM_REPRESENTATIVE"]))
+        .filter(
+            Condition::any()
+                .add(attachment::Column::LoadedAt.is_not_null())
+                .add(attachment::Column::SanitizeStatus.eq("PENDING")),
+        )
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut out: HashMap<i64, Vec<_>> = HashMap::new();
+    for (id, from, to) in rows {
+        out.entry(id).or_default().push((from, to));
+    }
+    Ok(out)
+}
+
+/// All extra non-working days (a small table: elections, strikes, emergencies), by date.
+pub async fn all_extra_days<C: ConnectionTrait>(
+    db: &C,
+) -> Result<Vec<non_working_day::Model>, DbErr> {
+    non_working_day::Entity::find()
+        .order_by_asc(non_working_day::Column::Date)
+        .all(db)
+        .await
+}
+
+/// Extra non-working days in `from..=to`, by date.
+pub async fn extra_days_between<C: ConnectionTrait>(
+    db: &C,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<non_working_day::Model>, DbErr> {
+    non_working_day::Entity::find()
+        .filter(non_working_day::Column::Date.between(from, to))
+        .order_by_asc(non_working_day::Column::Date)
+        .all(db)
+        .await
+}
+
+/// The extra non-working day on a date, if any.
+pub async fn extra_day<C: ConnectionTrait>(
+    db: &C,
+    date: NaiveDate,
+) -> Result<Option<non_working_day::Model>, DbErr> {
+    non_working_day::Entity::find()
+        .filter(non_working_day::Column::Date.eq(date))
+        .one(db)
+        .await
+}
+
+/// A new extra non-working day to record.
+#[derive(Debug, Clone)]
+pub struct NewExtraDay {
+    pub date: NaiveDate,
+    pub name_he: String,
+    pub name_en: String,
+    pub created_by_user_id: Option<i64>,
+    pub at: DateTime<Utc>,
+}
+
+pub async fn insert_extra_day<C: ConnectionTrait>(
+    db: &C,
+    d: NewExtraDay,
+) -> Result<non_working_day::Model, DbErr> {
+    non_working_day::ActiveModel {
+        date: Set(d.date),
+        name_he: Set(d.name_he),
+        name_en: Set(d.name_en),
+        created_by_user_id: Set(d.created_by_user_id),
+        created_at: Set(d.at),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+}
+
+/// Deletes the extra non-working day on a date; returns how many rows went (0 or 1).
+pub async fn delete_extra_day<C: ConnectionTrait>(db: &C, date: NaiveDate) -> Result<u64, DbErr> {
+    let res = non_working_day::Entity::delete_many()
+        .filter(non_working_day::Column::Date.eq(date))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected)
+}
+
+/// Stores an inquiry's `due_at` without touching its version or `updated_at` (a derived column).
+pub async fn set_due_at<C: ConnectionTrait>(
+    db: &C,
+    inquiry_id: i64,
+    due_at: Option<DateTime<Utc>>,
+) -> Result<(), DbErr> {
+    inquiry::Entity::update_many()
+        .col_expr(inquiry::Column::DueAt, Expr::value(due_at))
+        .filter(inquiry::Column::Id.eq(inquiry_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Inquiries whose stored `due_at` is at or after `since`, by id after `after_id` (keyset), at
+/// most `limit`: the ones a calendar change can move (uses `ix_inquiries_due`).
+pub async fn due_since<C: ConnectionTrait>(
+    db: &C,
+    since: DateTime<Utc>,
+    after_id: i64,
+    limit: u64,
+) -> Result<Vec<inquiry::Model>, DbErr> {
+    inquiry::Entity::find()
+        .filter(inquiry::Column::DueAt.gte(since))
+        .filter(inquiry::Column::Id.gt(after_id))
+        .order_by_asc(inquiry::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await
+}
