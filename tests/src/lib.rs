@@ -223,3 +223,105 @@ impl TestApp {
         )
     }
 }
+
+/// A graphql-transport-ws client for subscription tests.
+pub mod ws {
+    use futures_util::{SinkExt, StreamExt};
+    use serde_json::{Value, json};
+    use tokio_tungstenite::tungstenite::{Message, client::IntoClientRequest, http::HeaderValue};
+
+    pub struct Subscription {
+        stream: tokio_tungstenite::WebSocketStream<
+            tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+        >,
+    }
+
+    impl Subscription {
+        /// Connects, authenticates in `connection_init`, and subscribes.
+        pub async fn start(
+            addr: std::net::SocketAddr,
+            token: &str,
+            query: &str,
+            variables: Value,
+        ) -> Result<Self, String> {
+            let mut req = format!("ws://{addr}/graphql/ws")
+                .into_client_request()
+                .map_err(|e| e.to_string())?;
+            req.headers_mut().insert(
+                "Sec-WebSocket-Protocol",
+                HeaderValue::from_static("graphql-transport-ws"),
+            );
+            let (mut stream, _) = tokio_tungstenite::connect_async(req)
+                .await
+                .map_err(|e| e.to_string())?;
+            let init = json!({"type": "connection_init", "payload": {"Authorization": format!("Bearer {token}")}});
+            stream
+                .send(Message::text(init.to_string()))
+                .await
+                .map_err(|e| e.to_string())?;
+            let mut sub = Self { stream };
+            let ack = sub.next_json().await?;
+            if ack["type"] != "connection_ack" {
+                return Err(format!("no ack: {ack}"));
+            }
+            let msg = json!({"id": "1", "type": "subscribe", "payload": {"query": query, "variables": variables}});
+            sub.stream
+                .send(Message::text(msg.to_string()))
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(sub)
+        }
+
+        /// The next JSON message (pings skipped), within 10 s.
+        pub async fn next_json(&mut self) -> Result<Value, String> {
+            loop {
+                let msg =
+                    tokio::time::timeout(std::time::Duration::from_secs(10), self.stream.next())
+                        .await
+                        .map_err(|_| "timed out waiting for a message".to_string())?
+                        .ok_or("connection closed")?
+                        .map_err(|e| e.to_string())?;
+                if let Message::Text(t) = msg {
+                    let v: Value = serde_json::from_str(t.as_str()).map_err(|e| e.to_string())?;
+                    if v["type"] == "ping" || v["type"] == "pong" {
+                        continue;
+                    }
+                    return Ok(v);
+                }
+            }
+        }
+    }
+}
+
+impl TestApp {
+    /// A second replica on the same database (and, with REDIS_URL, the same Redis).
+    pub async fn spawn_replica(&self) -> TestApp {
+        let url = self.database_url.clone();
+        let prefix = self.state.config.redis_key_prefix.clone();
+        let clock = std::sync::Arc::new(api::infra::clock::ManualClock::new(chrono::Utc::now()));
+        let mut config = self.state.config.as_ref().clone();
+        config.auto_seed = Some(false);
+        config.redis_key_prefix = prefix;
+        config.database_url = url.clone();
+        let app = match api::build_app_with_clock(config, clock.clone()).await {
+            Ok(a) => a,
+            Err(e) => panic!("replica: {e:#}"),
+        };
+        let listener = match tokio::net::TcpListener::bind("127.0.0.1:0").await {
+            Ok(l) => l,
+            Err(e) => panic!("replica bind: {e}"),
+        };
+        let addr = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
+        let router = app.router;
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, router).await;
+        });
+        TestApp {
+            addr,
+            state: app.state,
+            http: reqwest::Client::new(),
+            database_url: url,
+            clock,
+        }
+    }
+}

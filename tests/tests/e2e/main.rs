@@ -12,6 +12,7 @@ mod lifecycle_walk;
 mod read_api;
 mod security;
 mod sla;
+mod subscriptions;
 mod suggest;
 mod templates;
 mod views;

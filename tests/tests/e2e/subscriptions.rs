@@ -1,0 +1,90 @@
+//! Live updates over graphql-transport-ws, fanned out across replicas through Redis.
+
+use serde_json::json;
+use tests::{TestApp, ws::Subscription};
+
+use super::lifecycle::{customer, free_triplet, open_as};
+
+const SUB: &str = "subscription($t: ID!){ inquiryEvents(teamId: $t){ kind inquiryId status } }";
+
+async fn info_jlm_digital(app: &TestApp, token: &str) -> serde_json::Value {
+    let r = app
+        .gql(token, "{ offices { code teams { id code } } }", json!({}))
+        .await;
+    let office = r["data"]["offices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["code"] == "INFO_JLM")
+        .unwrap()
+        .clone();
+    office["teams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["code"] == "INFO_DIGITAL")
+        .unwrap()["id"]
+        .clone()
+}
+
+#[tokio::test]
+async fn a_new_inquiry_reaches_the_teams_subscription() {
+    let app = TestApp::spawn().await;
+    let clerk = app.token_for_user("info_jlm.info_digital.1").await;
+    let team = info_jlm_digital(&app, &clerk).await;
+    let mut sub = Subscription::start(app.addr, &clerk, SUB, json!({"t": team}))
+        .await
+        .unwrap();
+    let (t, _) = customer(&app).await;
+    let triplet = free_triplet(
+        &app,
+        &t,
+        &["DIG.AUTH.OTP", "DIG.AUTH.LOCKED", "DIG.AUTH.APP_ERROR"],
+    )
+    .await;
+    let inq = open_as(&app, &t, &triplet).await;
+    let msg = sub.next_json().await.unwrap();
+    assert_eq!(msg["type"], "next", "{msg}");
+    assert_eq!(msg["payload"]["data"]["inquiryEvents"]["kind"], "OPENED");
+    assert_eq!(
+        msg["payload"]["data"]["inquiryEvents"]["inquiryId"],
+        inq["id"]
+    );
+    // Another team's clerk may not follow this team.
+    let other = app.token_for_user("it_ta1.it_assess.1").await;
+    let mut denied = Subscription::start(app.addr, &other, SUB, json!({"t": team}))
+        .await
+        .unwrap();
+    let msg = denied.next_json().await.unwrap();
+    let code = msg["payload"]["errors"][0]["extensions"]["code"].clone();
+    assert!(msg["type"] == "error" || code == "FORBIDDEN", "{msg}");
+    assert!(msg["payload"]["data"].is_null());
+}
+
+#[tokio::test]
+async fn two_replicas_share_events_through_redis() {
+    if std::env::var("REDIS_URL").is_err() || std::env::var("TEST_DATABASE_URL").is_err() {
+        // The SQLite run has no Redis: the PostgreSQL + Redis suite of `.ci/run` runs this test.
+        return;
+    }
+    let a = TestApp::spawn().await;
+    let b = a.spawn_replica().await;
+    let clerk = a.token_for_user("info_jlm.info_digital.1").await;
+    let team = info_jlm_digital(&a, &clerk).await;
+    let mut sub = Subscription::start(b.addr, &clerk, SUB, json!({"t": team}))
+        .await
+        .unwrap();
+    let (t, _) = customer(&a).await;
+    let triplet = free_triplet(
+        &a,
+        &t,
+        &["DIG.AUTH.OTP", "DIG.AUTH.LOCKED", "DIG.AUTH.APP_ERROR"],
+    )
+    .await;
+    let inq = open_as(&a, &t, &triplet).await;
+    let msg = sub.next_json().await.unwrap();
+    assert_eq!(
+        msg["payload"]["data"]["inquiryEvents"]["inquiryId"], inq["id"],
+        "{msg}"
+    );
+}
