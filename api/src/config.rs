@@ -61,7 +61,7 @@ pub struct Config {
     pub redis_key_prefix: String,
     /// Code accepted by the development extra-identification provider (R37). Unset in production:
     /// a real provider must be configured.
-    #[arg(long, env = "REAUTH_DEV_CODE")]
+    #[arg(long, env = "REAUTH_DEV_CODE", default_value = "123456")]
     pub reauth_dev_code: Option<String>,
     /// Number of demo inquiries created by the automatic seed.
     #[arg(long, env = "SEED_INQUIRIES", default_value_t = 2000)]
