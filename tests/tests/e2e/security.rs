@@ -343,3 +343,48 @@ async fn r32_only_customers_identified_at_the_high_level_open_inquiries() {
     let r = app.gql(&clerk, OPEN, json!({"input": {"customerId": id, "channel": "PHONE", "tripletCode": "DIG.INFO.FORMS", "body": "שיחה: איפה הטופס?"}})).await;
     assert!(ok(&r, "openInquiry")["inquiry"]["id"].is_string());
 }
+
+#[tokio::test]
+async fn r53_foreign_residents_use_a_representative_or_published_channels() {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let app = TestApp::spawn().await;
+    let c = entity::customer::ActiveModel {
+        national_id: Set("000000026".into()),
+        last_name: Set("Smith".into()),
+        first_name: Set("John".into()),
+        search_name: Set("smith john".into()),
+        is_company: Set(false),
+        file_number: Set(None),
+        file_type: Set(None),
+        file_active: Set(false),
+        annual_report_required: Set(false),
+        file_office: Set(None),
+        vat_file_number: Set(None),
+        vat_dealer_active: Set(false),
+        vat_office: Set(None),
+        residence_city: Set("London".into()),
+        business_city: Set(None),
+        email: Set(Some("john@example.com".into())),
+        email_verified: Set(true),
+        mobile: Set(None),
+        mobile_verified: Set(false),
+        preferred_channel: Set("EMAIL".into()),
+        verification_level: Set("HIGH".into()),
+        personal_area_registered: Set(true),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(&app.state.db)
+    .await
+    .unwrap();
+    let t = app.token_for_user(&c.national_id).await;
+    let r = app
+        .gql(
+            &t,
+            OPEN,
+            json!({"input": {"tripletCode": "VAT.DEALER.FOREIGN", "body": "I need a VAT file"}}),
+        )
+        .await;
+    assert_eq!(error_code(&r), Some("FORBIDDEN"), "{r}");
+    assert!(r["errors"][0]["message"].as_str().unwrap().contains("נציג"));
+}

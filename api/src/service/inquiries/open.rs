@@ -159,6 +159,14 @@ pub async fn open_inquiry(
             "פתיחת פנייה מחייבת רישום לאזור האישי ואימות הטלפון הנייד והדואר האלקטרוני (high-level identification required)",
         ));
     }
+    // R53 (§7 "פניות מחוץ לישראל"): a foreign resident without an Israeli address in the
+    // population registry acts through an Israeli representative (VAT law §60) or the published
+    // contact channels, not through the personal area.
+    if by_customer && !svc.reference.cities.contains_key(&customer.residence_city) {
+        return Err(DomainError::forbidden(
+            "תושב חוץ פונה לרשות המסים באמצעות נציג בישראל (סעיף 60 לחוק מע\"מ) או בערוצי הקשר המפורסמים באתר רשות המסים",
+        ));
+    }
     let open = writes::open_on_triplet(&txn, customer.id, &triplet.code).await?;
     limits::check_open_limit(
         domain,
