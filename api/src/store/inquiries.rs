@@ -33,6 +33,9 @@ pub struct InquiryFilter {
     pub opened_from: Option<DateTime<Utc>>,
     pub opened_to: Option<DateTime<Utc>>,
     pub open: Option<bool>,
+    /// Inquiries whose stored due date is at or before this instant: `now` gives the SLA
+    /// breaches, a later instant "due within" (an index range on `due_at`).
+    pub due_by: Option<DateTime<Utc>>,
     /// The clerk's view (R44), applied on top of the filters.
     pub view: Option<ViewScope>,
     /// Search inside the view (R45).
@@ -166,6 +169,11 @@ fn filtered(select: Select<inquiry::Entity>, f: &InquiryFilter) -> Select<inquir
         Some(true) => s = s.filter(inquiry::Column::ClosedAt.is_null()),
         Some(false) => s = s.filter(inquiry::Column::ClosedAt.is_not_null()),
         None => {}
+    }
+    if let Some(t) = f.due_by {
+        s = s
+            .filter(inquiry::Column::DueAt.lte(t))
+            .filter(inquiry::Column::ClosedAt.is_null());
     }
     if let Some(v) = &f.view {
         if let Some(ids) = &v.team_ids {

@@ -453,3 +453,40 @@ fn sla_clock_page_of_100_inquiries_x_20_history_rows() {
         .unwrap();
     println!("SLA clock, 100 inquiries x 20 history rows: {best:?} (best of 50, one core)");
 }
+
+#[tokio::test]
+async fn r28_breach_filter_finds_open_inquiries_past_their_due_date() {
+    let app = TestApp::spawn().await;
+    let (t, _) = super::lifecycle::customer(&app).await;
+    let triplet = super::lifecycle::free_triplet(
+        &app,
+        &t,
+        &["DIG.INFO.FORMS", "DIG.INFO.OFFICES", "DIG.REGISTER.NEW"],
+    )
+    .await;
+    let inq = super::lifecycle::open_as(&app, &t, &triplet).await;
+    let staff = app.token("HQ_MAIN_TEAM").await;
+    let q = "query($b: Boolean, $h: Int){ inquiries(first: 100, filter: { slaBreached: $b, dueWithinHours: $h }) { edges { node { id } } } }";
+    let ids = |r: &serde_json::Value| -> Vec<String> {
+        r["data"]["inquiries"]["edges"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{r}"))
+            .iter()
+            .map(|e| e["node"]["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let id = inq["id"].as_str().unwrap().to_string();
+    assert!(
+        !ids(&app.gql(&staff, q, serde_json::json!({"b": true})).await).contains(&id),
+        "not breached at opening"
+    );
+    assert!(
+        ids(&app.gql(&staff, q, serde_json::json!({"h": 24 * 60})).await).contains(&id),
+        "due within 60 days"
+    );
+    app.clock.advance(chrono::Duration::days(60));
+    assert!(
+        ids(&app.gql(&staff, q, serde_json::json!({"b": true})).await).contains(&id),
+        "breached 60 days later"
+    );
+}

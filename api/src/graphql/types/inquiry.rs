@@ -466,6 +466,10 @@ pub struct InquiryFilterInput {
     pub open: Option<bool>,
     pub opened_from: Option<DateTime<Utc>>,
     pub opened_to: Option<DateTime<Utc>>,
+    /// true: open inquiries past their SLA target now (R28).
+    pub sla_breached: Option<bool>,
+    /// Open inquiries due within this many working hours' worth of wall-clock hours from now.
+    pub due_within_hours: Option<i32>,
 }
 
 const MAX_FILTER_VALUES: usize = 100;
@@ -508,10 +512,27 @@ impl InquiryFilterInput {
             opened_from: self.opened_from,
             opened_to: self.opened_to,
             open: self.open,
+            due_by: due_by(ctx, self.sla_breached, self.due_within_hours)?,
             view: None,
             search: None,
         })
     }
+}
+
+fn due_by(
+    ctx: &Context<'_>,
+    breached: Option<bool>,
+    within: Option<i32>,
+) -> GqlResult<Option<DateTime<Utc>>> {
+    let now = ctx.shared()?.services.now();
+    Ok(match (breached, within) {
+        (_, Some(h)) if !(0..=24 * 365).contains(&h) => {
+            return Err(ApiError::validation("dueWithinHours must be 0-8760").into());
+        }
+        (_, Some(h)) => Some(now + chrono::Duration::hours(i64::from(h))),
+        (Some(true), None) => Some(now),
+        _ => None,
+    })
 }
 
 /// Sort field of the inquiries list.

@@ -125,7 +125,7 @@ pub fn place(m: &inquiry::Model) -> Place {
 }
 
 impl Services {
-    pub(crate) fn now(&self) -> DateTime<Utc> {
+    pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
     }
 
