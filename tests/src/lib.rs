@@ -128,6 +128,29 @@ impl TestApp {
         .1
     }
 
+    /// Sends the requests at once and returns each one's first error code (None = success).
+    pub async fn parallel(&self, requests: Vec<(String, Value)>) -> Vec<Option<String>> {
+        let handles: Vec<_> = requests
+            .into_iter()
+            .map(|(token, body)| {
+                let (http, url) = (self.http.clone(), self.url("/graphql"));
+                tokio::spawn(async move {
+                    let r: Value = match http.post(url).bearer_auth(token).json(&body).send().await
+                    {
+                        Ok(resp) => resp.json().await.unwrap_or(Value::Null),
+                        Err(e) => panic!("request failed: {e}"),
+                    };
+                    error_code(&r).map(str::to_string)
+                })
+            })
+            .collect();
+        let mut out = Vec::new();
+        for h in handles {
+            out.push(h.await.unwrap_or_else(|e| panic!("{e}")));
+        }
+        out
+    }
+
     /// SQL statements executed by the server so far.
     pub fn statements(&self) -> u64 {
         self.state.statements.load(Ordering::SeqCst)

@@ -214,28 +214,15 @@ async fn r39_twenty_parallel_openings_leave_exactly_three_open() {
         &["WH.EMPLOYER.F102", "WH.EMPLOYER.F126", "WH.EMPLOYER.F856"],
     )
     .await;
-    let mut handles = Vec::new();
-    for i in 0..20 {
-        let (http, url, t, triplet) = (
-            app.http.clone(),
-            app.url("/graphql"),
-            t.clone(),
-            triplet.clone(),
-        );
-        handles.push(tokio::spawn(async move {
-            let body = json!({"query": super::lifecycle::OPEN, "variables": {"input": {"tripletCode": triplet, "taxYear": 2024, "body": format!("פנייה מקבילה {i}")}}});
-            let r: Value = http.post(url).bearer_auth(t).json(&body).send().await.unwrap().json().await.unwrap();
-            error_code(&r).map(str::to_string)
-        }));
-    }
-    let mut ok_count = 0;
-    for h in handles {
-        match h.await.unwrap() {
-            None => ok_count += 1,
-            Some(code) => assert_eq!(code, "OPEN_INQUIRY_LIMIT"),
-        }
-    }
-    assert_eq!(ok_count, 3);
+    let requests = (0..20)
+        .map(|i| (t.clone(), json!({"query": super::lifecycle::OPEN, "variables": {"input": {"tripletCode": triplet, "taxYear": 2024, "body": format!("פנייה מקבילה {i}")}}})))
+        .collect();
+    let results = app.parallel(requests).await;
+    assert!(
+        results.iter().flatten().all(|c| c == "OPEN_INQUIRY_LIMIT"),
+        "{results:?}"
+    );
+    assert_eq!(results.iter().filter(|r| r.is_none()).count(), 3);
 }
 
 #[tokio::test]
@@ -257,28 +244,18 @@ async fn r10_ten_parallel_correspondences_leave_exactly_three() {
         .await,
     )
     .await;
-    let mut handles = Vec::new();
-    for i in 0..10 {
-        let (http, url, t, id) = (
-            app.http.clone(),
-            app.url("/graphql"),
-            t.clone(),
-            inq["id"].clone(),
-        );
-        handles.push(tokio::spawn(async move {
-            let body = json!({"query": CORR, "variables": {"input": {"inquiryId": id, "body": format!("הודעה {i}")}}});
-            let r: Value = http.post(url).bearer_auth(t).json(&body).send().await.unwrap().json().await.unwrap();
-            error_code(&r).map(str::to_string)
-        }));
-    }
-    let mut ok_count = 0;
-    for h in handles {
-        match h.await.unwrap() {
-            None => ok_count += 1,
-            Some(code) => assert_eq!(code, "CORRESPONDENCE_LIMIT"),
-        }
-    }
-    assert_eq!(ok_count, 3);
+    let requests = (0..10)
+        .map(|i| (t.clone(), json!({"query": CORR, "variables": {"input": {"inquiryId": inq["id"], "body": format!("הודעה {i}")}}})))
+        .collect();
+    let results = app.parallel(requests).await;
+    assert!(
+        results
+            .iter()
+            .flatten()
+            .all(|c| c == "CORRESPONDENCE_LIMIT"),
+        "{results:?}"
+    );
+    assert_eq!(results.iter().filter(|r| r.is_none()).count(), 3);
 }
 
 #[tokio::test]
@@ -293,29 +270,9 @@ async fn r24_two_clerks_taking_one_inquiry_at_once_one_wins_the_other_conflicts(
     .await;
     let a = team_clerk(&app, &inq).await;
     let b = super::lifecycle::coordinator(&app, &inq).await;
-    let mut handles = Vec::new();
-    for tok in [a, b] {
-        let (http, url, id) = (app.http.clone(), app.url("/graphql"), inq["id"].clone());
-        handles.push(tokio::spawn(async move {
-            let body =
-                json!({"query": ASSIGN, "variables": {"input": {"inquiryId": id, "to": "ME"}}});
-            let r: Value = http
-                .post(url)
-                .bearer_auth(tok)
-                .json(&body)
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            error_code(&r).map(str::to_string)
-        }));
-    }
-    let mut results = Vec::new();
-    for h in handles {
-        results.push(h.await.unwrap());
-    }
+    let body =
+        json!({"query": ASSIGN, "variables": {"input": {"inquiryId": inq["id"], "to": "ME"}}});
+    let mut results = app.parallel(vec![(a, body.clone()), (b, body)]).await;
     results.sort();
     assert_eq!(results, vec![None, Some("CONFLICT".to_string())]);
     // A stale expected version is a conflict too.
