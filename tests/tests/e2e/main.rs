@@ -9,6 +9,7 @@ mod dashboard;
 mod foundation;
 mod lifecycle;
 mod lifecycle_walk;
+mod policy_matrix;
 mod read_api;
 mod security;
 mod sla;
