@@ -109,28 +109,7 @@ pub async fn assign(
                     "only the handling team may pass the inquiry on",
                 ));
             }
-            let team = svc
-                .reference
-                .team(team_id)
-                .ok_or_else(|| DomainError::not_found("team"))?;
-            let (kind_code, office_kind) = svc
-                .team_kind_of(team_id)
-                .ok_or_else(|| DomainError::not_found("team"))?;
-            let triplet = svc
-                .reference
-                .triplet(&before.triplet_code)
-                .ok_or_else(|| DomainError::internal("triplet missing"))?;
-            if !handling::team_valid_for_triplet(
-                kind_code,
-                office_kind,
-                &triplet.default_team_kind,
-                domain_of(&triplet.code)?,
-            ) {
-                return Err(DomainError::validation(format!(
-                    "team {kind_code} does not handle triplet {}",
-                    triplet.code
-                )));
-            }
+            let team = svc.target_team(team_id, &before.triplet_code)?;
             am.team_id = Set(team.id);
             am.office_id = Set(team.office_id);
             am.assignee_id = Set(None);

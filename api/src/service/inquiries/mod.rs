@@ -226,6 +226,37 @@ impl Services {
         });
     }
 
+    /// R20: a team the inquiry may be passed to — one valid for its triplet (the triplet's team
+    /// kind in any office, the HQ main team, or any real-estate office team for real estate).
+    pub(crate) fn target_team(
+        &self,
+        team_id: i64,
+        triplet_code: &str,
+    ) -> Result<&entity::team::Model, DomainError> {
+        let team = self
+            .reference
+            .team(team_id)
+            .ok_or_else(|| DomainError::not_found("team"))?;
+        let (kind_code, office_kind) = self
+            .team_kind_of(team_id)
+            .ok_or_else(|| DomainError::not_found("team"))?;
+        let triplet = self
+            .reference
+            .triplet(triplet_code)
+            .ok_or_else(|| DomainError::internal("triplet missing"))?;
+        if !crate::domain::handling::team_valid_for_triplet(
+            kind_code,
+            office_kind,
+            &triplet.default_team_kind,
+            domain_of(triplet_code)?,
+        ) {
+            return Err(DomainError::validation(format!(
+                "team {kind_code} does not handle triplet {triplet_code}; change the triplet first or transfer to the HQ main team"
+            )));
+        }
+        Ok(team)
+    }
+
     /// The team kind code and office kind of a team.
     pub(crate) fn team_kind_of(&self, team_id: i64) -> Option<(&str, &str)> {
         let t = self.reference.team(team_id)?;

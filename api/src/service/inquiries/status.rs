@@ -4,7 +4,7 @@
 use entity::inquiry;
 use sea_orm::{ActiveValue::Set, DatabaseTransaction, IntoActiveModel, TransactionTrait};
 
-use super::{Actor, Services, check_len, domain_of, non_empty, parse_status, place};
+use super::{Actor, Services, check_len, non_empty, parse_status, place};
 use crate::domain::error::DomainError;
 use crate::domain::handling::{self, Staff};
 use crate::domain::status::{self, ChangeRequest};
@@ -116,28 +116,7 @@ async fn apply_change(
         Status::TransferForFurtherTreatment => {
             // R20: among the teams valid for the (possibly changed) triplet.
             let target = input.target_team_id.unwrap_or_default();
-            let team = svc
-                .reference
-                .team(target)
-                .ok_or_else(|| DomainError::not_found("team"))?;
-            let (kind_code, office_kind) = svc
-                .team_kind_of(target)
-                .ok_or_else(|| DomainError::not_found("team"))?;
-            let triplet = svc
-                .reference
-                .triplet(&before.triplet_code)
-                .ok_or_else(|| DomainError::internal("triplet missing"))?;
-            if !handling::team_valid_for_triplet(
-                kind_code,
-                office_kind,
-                &triplet.default_team_kind,
-                domain_of(&before.triplet_code)?,
-            ) {
-                return Err(DomainError::validation(format!(
-                    "team {kind_code} does not handle triplet {}; change the triplet first or transfer to the HQ main team",
-                    before.triplet_code
-                )));
-            }
+            let team = svc.target_team(target, &before.triplet_code)?;
             office_id = team.office_id;
             team_id = team.id;
             assignee = None;
