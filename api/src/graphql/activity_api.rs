@@ -37,6 +37,22 @@ pub struct Activity {
     pub created_at: DateTime<Utc>,
 }
 
+impl From<entity::activity::Model> for Activity {
+    fn from(m: entity::activity::Model) -> Self {
+        let kind = if m.kind == "SMS" {
+            ActivityKind::Sms
+        } else {
+            ActivityKind::Email
+        };
+        Self {
+            kind,
+            to_address: m.to_address,
+            status: m.status,
+            created_at: m.created_at,
+        }
+    }
+}
+
 #[derive(SimpleObject)]
 pub struct SendActivityPayload {
     pub activity: Activity,

@@ -19,3 +19,4 @@ pub mod sla_api;
 pub mod subscription;
 pub mod templates_api;
 pub mod types;
+pub mod validation_api;

@@ -11,4 +11,5 @@ pub mod routing;
 pub mod seed;
 pub mod sla;
 pub mod templates;
+pub mod validation;
 pub mod views;

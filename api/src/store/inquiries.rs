@@ -550,3 +550,15 @@ pub async fn attachments(
     }
     Ok(out)
 }
+
+/// The top-ranked stored suggestion of an inquiry.
+pub async fn suggestions_of<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    inquiry_id: i64,
+) -> Result<Option<triplet_suggestion::Model>, DbErr> {
+    triplet_suggestion::Entity::find()
+        .filter(triplet_suggestion::Column::InquiryId.eq(inquiry_id))
+        .order_by_asc(triplet_suggestion::Column::Rank)
+        .one(db)
+        .await
+}

@@ -8,6 +8,7 @@ pub mod people;
 pub mod reference;
 pub mod sla;
 pub mod templates;
+pub mod validations;
 pub mod writes;
 
 use sea_orm::{ConnectOptions, Database};

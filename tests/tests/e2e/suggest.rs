@@ -81,3 +81,76 @@ async fn r8_opening_stores_the_suggestions_shown() {
         .await;
     assert_eq!(error_code(&r), Some("FORBIDDEN"));
 }
+
+#[tokio::test]
+async fn r8_triplet_validation_records_the_verdict_and_triplet_changes_count_as_corrections() {
+    let app = TestApp::spawn().await;
+    let (t, _) = customer(&app).await;
+    let inq = open_as(
+        &app,
+        &t,
+        &free_triplet(
+            &app,
+            &t,
+            &["IT.CERT.RESIDENCY", "IT.FILE.CLOSE", "IT.FILE.OPEN"],
+        )
+        .await,
+    )
+    .await;
+    let clerk = team_clerk(&app, &inq).await;
+    let m = "mutation($i: ValidateTripletInput!){ validateTriplet(input:$i){ validation { verdict customerTripletCorrect finalTriplet { code } modelVersion suggestedTop1 } } }";
+    let r = app
+        .gql(
+            &clerk,
+            m,
+            json!({"i": {"inquiryId": inq["id"], "verdict": "CORRECTED"}}),
+        )
+        .await;
+    assert_eq!(
+        error_code(&r),
+        Some("VALIDATION"),
+        "CORRECTED needs a triplet"
+    );
+    let r = app
+        .gql(
+            &clerk,
+            m,
+            json!({"i": {"inquiryId": inq["id"], "verdict": "ACCEPTED"}}),
+        )
+        .await;
+    let v = ok(&r, "validateTriplet")["validation"].clone();
+    assert_eq!(v["customerTripletCorrect"], true);
+    assert!(
+        v["modelVersion"].is_string() && v["suggestedTop1"].is_string(),
+        "{v}"
+    );
+    let r = app.gql(&clerk, m, json!({"i": {"inquiryId": inq["id"], "verdict": "CORRECTED", "tripletCode": "IT.ANNUAL.SUBMIT"}})).await;
+    assert_eq!(
+        ok(&r, "validateTriplet")["validation"]["customerTripletCorrect"],
+        false
+    );
+    let q =
+        "query($id:ID!){ inquiry(id:$id){ tripletValidation { verdict finalTriplet { code } } } }";
+    let r = app.gql(&clerk, q, json!({"id": inq["id"]})).await;
+    assert_eq!(
+        ok(&r, "inquiry")["tripletValidation"]["finalTriplet"]["code"],
+        "IT.ANNUAL.SUBMIT",
+        "the later verdict supersedes"
+    );
+    // A triplet change by the clerk is an implicit correction.
+    let ct = "mutation($i: ChangeTripletInput!){ changeTriplet(input:$i){ inquiry { id } } }";
+    ok(&app.gql(&clerk, ct, json!({"i": {"inquiryId": inq["id"], "tripletCode": "IT.CERT.WITHHOLDING", "taxYear": 2024}})).await, "changeTriplet");
+    let hq = app.token_for_user("hq.hq_main.1").await;
+    let r = app.gql(&hq, q, json!({"id": inq["id"]})).await;
+    assert_eq!(
+        ok(&r, "inquiry")["tripletValidation"]["verdict"],
+        "CORRECTED"
+    );
+    assert_eq!(
+        r["data"]["inquiry"]["tripletValidation"]["finalTriplet"]["code"],
+        "IT.CERT.WITHHOLDING"
+    );
+    // Customers never see validation data.
+    let r = app.gql(&t, q, json!({"id": inq["id"]})).await;
+    assert_eq!(error_code(&r), Some("FORBIDDEN"));
+}

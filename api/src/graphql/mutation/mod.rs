@@ -14,4 +14,5 @@ pub struct MutationRoot(
     super::activity_api::ActivityMutations,
     super::attachment_api::AttachmentMutations,
     super::sla_api::SlaMutations,
+    super::validation_api::ValidationMutations,
 );

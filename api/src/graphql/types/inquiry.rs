@@ -315,6 +315,30 @@ impl Inquiry {
     async fn sla(&self, ctx: &Context<'_>) -> GqlResult<Option<super::sla::Sla>> {
         super::sla::sla_of(ctx, &self.0).await.map(Some)
     }
+    /// The clerk's current verdict on the customer's triplet (R8).
+    async fn triplet_validation(
+        &self,
+        ctx: &Context<'_>,
+    ) -> GqlResult<Option<crate::graphql::validation_api::TripletValidation>> {
+        let m = crate::store::validations::current(&ctx.shared()?.db, self.0.id)
+            .await
+            .map_err(ApiError::from)?;
+        Ok(m.map(crate::graphql::validation_api::TripletValidation))
+    }
+    /// Emails and SMS sent from the inquiry (§5.1.4), newest first.
+    async fn activities(
+        &self,
+        ctx: &Context<'_>,
+    ) -> GqlResult<Option<Vec<crate::graphql::activity_api::Activity>>> {
+        let rows = crate::store::validations::activities(&ctx.shared()?.db, self.0.id)
+            .await
+            .map_err(ApiError::from)?;
+        Ok(Some(
+            rows.into_iter()
+                .map(crate::graphql::activity_api::Activity::from)
+                .collect(),
+        ))
+    }
     /// The handling clerk's name as the customer sees it in the personal area; hidden for
     /// inquiries opened in the Haifa and Jerusalem information centres (R38, §6.8).
     async fn handler_name_for_customer(&self, ctx: &Context<'_>) -> GqlResult<Option<String>> {

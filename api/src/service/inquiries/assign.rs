@@ -331,6 +331,18 @@ pub async fn change_triplet(
         },
     )
     .await?;
+    // R8: a clerk's triplet change is an implicit correction of the customer's choice.
+    if after.triplet_code != after.customer_triplet_code {
+        crate::service::validation::record(
+            svc,
+            &txn,
+            staff.user_id,
+            &after,
+            crate::service::validation::Verdict::Corrected,
+            &after.triplet_code,
+        )
+        .await?;
+    }
     svc.audit(
         &txn,
         actor,
