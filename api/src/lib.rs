@@ -107,6 +107,14 @@ pub async fn build_app_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyh
             &config.models_dir,
         )),
     });
+    if config.should_seed() {
+        // Demo rows get their SLA due dates (R28) like rows changed through the API.
+        let n = services
+            .backfill_due()
+            .await
+            .map_err(|e| anyhow::anyhow!(e.message))?;
+        tracing::info!(due_dates = n, "SLA due dates stored for the demo data");
+    }
     let shared = Shared {
         db: db.clone(),
         reference,

@@ -357,6 +357,30 @@ impl Services {
     /// Recomputes the stored due dates a calendar change on `date` can move: those at or after
     /// the day's start (earlier ones lie wholly before it). Batches of one short statement each,
     /// after the change committed, so a large table is never locked for long.
+    /// Stores due dates for open inquiries that have none (imported or demo rows); returns how
+    /// many it set.
+    pub async fn backfill_due(&self) -> Result<u64, DomainError> {
+        let calendar = self.calendar().await?;
+        let (mut after, mut n) = (0, 0);
+        loop {
+            let batch = q::open_without_due(&self.db, after, REFRESH_BATCH).await?;
+            let Some(last) = batch.last() else {
+                return Ok(n);
+            };
+            after = last.id;
+            let ids: Vec<i64> = batch.iter().map(|m| m.id).collect();
+            let mut inputs = load_inputs(&self.db, &ids).await?;
+            let now = self.now();
+            for m in &batch {
+                let i = inputs.remove(&m.id).unwrap_or_default();
+                if let Some(due) = stored_due(&self.sla_report(&calendar, m, &i, now)?) {
+                    q::set_due_at(&self.db, m.id, Some(due)).await?;
+                    n += 1;
+                }
+            }
+        }
+    }
+
     async fn refresh_due_since(&self, date: NaiveDate) -> Result<u64, DomainError> {
         let calendar = self.calendar().await?;
         let since = day_start(date);

@@ -168,3 +168,19 @@ pub async fn due_since<C: ConnectionTrait>(
         .all(db)
         .await
 }
+
+/// Open inquiries without a stored due date, in id order after `after_id` (backfill).
+pub async fn open_without_due<C: ConnectionTrait>(
+    db: &C,
+    after_id: i64,
+    limit: u64,
+) -> Result<Vec<inquiry::Model>, DbErr> {
+    inquiry::Entity::find()
+        .filter(inquiry::Column::DueAt.is_null())
+        .filter(inquiry::Column::ClosedAt.is_null())
+        .filter(inquiry::Column::Id.gt(after_id))
+        .order_by_asc(inquiry::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await
+}
