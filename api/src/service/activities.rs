@@ -3,7 +3,7 @@
 //! too.
 
 use entity::activity;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 
 use crate::domain::contact::{self, Registered};
 use crate::domain::error::DomainError;
@@ -32,9 +32,9 @@ pub async fn send(
     if input.body.trim().is_empty() {
         return Err(DomainError::validation("body is required"));
     }
-    let staff = svc.staff(&svc.db, actor).await?;
-    let txn = svc.db.begin().await?;
-    let inq = svc.lock(&txn, input.inquiry_id, None).await?;
+    let (staff, txn, inq) = svc
+        .begin_staff_change(actor, input.inquiry_id, None)
+        .await?;
     if !handling::may_handle(&staff, &place(&inq)) {
         return Err(DomainError::forbidden(
             "only the handling team sends activities on this inquiry",

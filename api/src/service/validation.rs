@@ -2,7 +2,7 @@
 //! the classifier learns. A triplet change by a clerk records an implicit correction.
 
 use entity::{inquiry, triplet_validation};
-use sea_orm::{ActiveValue::Set, ConnectionTrait, TransactionTrait};
+use sea_orm::{ActiveValue::Set, ConnectionTrait};
 
 use crate::domain::error::DomainError;
 use crate::domain::handling;
@@ -55,9 +55,7 @@ pub async fn validate(
     verdict: Verdict,
     triplet: Option<String>,
 ) -> Result<triplet_validation::Model, DomainError> {
-    let staff = svc.staff(&svc.db, actor).await?;
-    let txn = svc.db.begin().await?;
-    let inq = svc.lock(&txn, inquiry_id, None).await?;
+    let (staff, txn, inq) = svc.begin_staff_change(actor, inquiry_id, None).await?;
     if !handling::may_handle(&staff, &place(&inq)) {
         return Err(DomainError::forbidden(
             "only the handling team validates the triplet",

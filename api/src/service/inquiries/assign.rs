@@ -3,7 +3,7 @@
 
 use chrono::Datelike;
 use entity::inquiry;
-use sea_orm::{ActiveValue::Set, IntoActiveModel, TransactionTrait};
+use sea_orm::{ActiveValue::Set, IntoActiveModel};
 
 use super::{Actor, Services, check_len, domain_of, is_hq, non_empty, parse_status, place};
 use crate::domain::error::DomainError;
@@ -45,12 +45,8 @@ pub async fn assign(
 ) -> Result<inquiry::Model, DomainError> {
     check_len("note", input.note.as_deref(), super::status::MAX_NOTE_CHARS)?;
     let note = non_empty(input.note.as_deref());
-    // Staff facts are read before the transaction: its first statement must take the write
-    // lock (SQLite cannot upgrade a read transaction under contention).
-    let staff = svc.staff(&svc.db, actor).await?;
-    let txn = svc.db.begin().await?;
-    let before = svc
-        .lock(&txn, input.inquiry_id, input.expected_version)
+    let (staff, txn, before) = svc
+        .begin_staff_change(actor, input.inquiry_id, input.expected_version)
         .await?;
     let status = parse_status(&before)?;
     if status.is_closed() || status == Status::ActiveOpen {
@@ -169,11 +165,7 @@ pub async fn release(
 ) -> Result<inquiry::Model, DomainError> {
     check_len("note", note.as_deref(), super::status::MAX_NOTE_CHARS)?;
     let note = non_empty(note.as_deref());
-    // Staff facts are read before the transaction: its first statement must take the write
-    // lock (SQLite cannot upgrade a read transaction under contention).
-    let staff = svc.staff(&svc.db, actor).await?;
-    let txn = svc.db.begin().await?;
-    let before = svc.lock(&txn, inquiry_id, None).await?;
+    let (staff, txn, before) = svc.begin_staff_change(actor, inquiry_id, None).await?;
     if !handling::may_release(&staff, &place(&before)) {
         return Err(DomainError::forbidden(
             "only the team's coordinator or the office's CRM trustee may release inquiries",
@@ -240,12 +232,8 @@ pub async fn change_triplet(
 ) -> Result<inquiry::Model, DomainError> {
     check_len("note", input.note.as_deref(), super::status::MAX_NOTE_CHARS)?;
     let note = non_empty(input.note.as_deref());
-    // Staff facts are read before the transaction: its first statement must take the write
-    // lock (SQLite cannot upgrade a read transaction under contention).
-    let staff = svc.staff(&svc.db, actor).await?;
-    let txn = svc.db.begin().await?;
-    let before = svc
-        .lock(&txn, input.inquiry_id, input.expected_version)
+    let (staff, txn, before) = svc
+        .begin_staff_change(actor, input.inquiry_id, input.expected_version)
         .await?;
     if !handling::may_handle(&staff, &place(&before)) {
         return Err(DomainError::forbidden(

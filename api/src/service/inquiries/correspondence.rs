@@ -163,13 +163,7 @@ pub async fn mark_read(
     actor: &Actor,
     inquiry_id: i64,
 ) -> Result<inquiry::Model, DomainError> {
-    // Staff facts are read before the transaction: its first statement must take the write
-    // lock (SQLite cannot upgrade a read transaction under contention).
-    let staff = svc.staff(&svc.db, actor).await?;
-    let txn = svc.db.begin().await?;
-    let m = store::inquiries::find_in(&txn, inquiry_id)
-        .await?
-        .ok_or_else(|| DomainError::not_found("inquiry"))?;
+    let (staff, txn, m) = svc.begin_staff_change(actor, inquiry_id, None).await?;
     if !handling::may_handle(&staff, &place(&m)) {
         return Err(DomainError::forbidden(
             "only the handling team marks correspondence read",

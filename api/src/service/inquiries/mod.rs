@@ -175,6 +175,21 @@ impl Services {
         Ok(m)
     }
 
+    /// Starts a staff change of one inquiry: the staff facts are read before the transaction,
+    /// whose first statement then takes the row lock (SQLite cannot upgrade a read transaction
+    /// under contention).
+    pub(crate) async fn begin_staff_change(
+        &self,
+        actor: &Actor,
+        inquiry_id: i64,
+        expected_version: Option<i32>,
+    ) -> Result<(Staff, DatabaseTransaction, inquiry::Model), DomainError> {
+        let staff = self.staff(&self.db, actor).await?;
+        let txn = sea_orm::TransactionTrait::begin(&self.db).await?;
+        let m = self.lock(&txn, inquiry_id, expected_version).await?;
+        Ok((staff, txn, m))
+    }
+
     /// Writes the audit row of a mutation inside its transaction.
     pub(crate) async fn audit(
         &self,

@@ -45,12 +45,8 @@ pub async fn change_status(
         input.response_to_customer.as_deref(),
         MAX_RESPONSE_CHARS,
     )?;
-    // Staff facts are read before the transaction: its first statement must take the write
-    // lock (SQLite cannot upgrade a read transaction under contention).
-    let staff = svc.staff(&svc.db, actor).await?;
-    let txn = svc.db.begin().await?;
-    let before = svc
-        .lock(&txn, input.inquiry_id, input.expected_version)
+    let (staff, txn, before) = svc
+        .begin_staff_change(actor, input.inquiry_id, input.expected_version)
         .await?;
     let after = apply_change(svc, &txn, actor, &staff, &before, &input).await?;
     svc.audit(
