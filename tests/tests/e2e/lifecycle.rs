@@ -36,6 +36,15 @@ pub async fn open_as(app: &TestApp, token: &str, triplet: &str) -> Value {
     ok(&r, "openInquiry")["inquiry"].clone()
 }
 
+/// A customer's token, a new web inquiry of that customer on the first free triplet among
+/// `candidates`, and a token of a clerk in the team it was routed to.
+pub async fn fresh_inquiry(app: &TestApp, candidates: &[&str]) -> (String, Value, String) {
+    let (t, _) = customer(app).await;
+    let inq = open_as(app, &t, &free_triplet(app, &t, candidates).await).await;
+    let clerk = team_clerk(app, &inq).await;
+    (t, inq, clerk)
+}
+
 /// A token of a clerk in the inquiry's team (demo logins are `<office>.<team>.1`).
 pub async fn team_clerk(app: &TestApp, inquiry: &Value) -> String {
     let office = inquiry["team"]["office"]["code"]
@@ -66,7 +75,7 @@ pub async fn free_triplet(app: &TestApp, token: &str, candidates: &[&str]) -> St
     panic!("no free triplet among {candidates:?}");
 }
 
-async fn hq_main_team_id(app: &TestApp, token: &str) -> Value {
+pub async fn hq_main_team_id(app: &TestApp, token: &str) -> Value {
     let r = app
         .gql(token, "{ offices { code teams { id code } } }", json!({}))
         .await;
@@ -288,14 +297,8 @@ async fn r18_phone_inquiries_need_a_proposed_solution_and_take_no_response() {
 #[tokio::test]
 async fn r20_transfer_goes_to_a_team_valid_for_the_triplet() {
     let app = TestApp::spawn().await;
-    let (t, _) = customer(&app).await;
-    let inq = open_as(
-        &app,
-        &t,
-        &free_triplet(&app, &t, &["IT.ANNUAL.ASSESSMENT", "IT.CAPITAL.EXTENSION"]).await,
-    )
-    .await;
-    let clerk = team_clerk(&app, &inq).await;
+    let (_, inq, clerk) =
+        fresh_inquiry(&app, &["IT.ANNUAL.ASSESSMENT", "IT.CAPITAL.EXTENSION"]).await;
     let hq = hq_main_team_id(&app, &clerk).await;
     // A team of another kind is refused.
     let teams = app
@@ -326,14 +329,7 @@ async fn r20_transfer_goes_to_a_team_valid_for_the_triplet() {
 #[tokio::test]
 async fn r25_r26_assign_to_me_to_a_user_and_release_by_the_coordinator() {
     let app = TestApp::spawn().await;
-    let (t, _) = customer(&app).await;
-    let inq = open_as(
-        &app,
-        &t,
-        &free_triplet(&app, &t, &["IT.CREDIT.PERIPHERY", "IT.CREDIT.CHILDREN"]).await,
-    )
-    .await;
-    let clerk = team_clerk(&app, &inq).await;
+    let (_, inq, clerk) = fresh_inquiry(&app, &["IT.CREDIT.PERIPHERY", "IT.CREDIT.CHILDREN"]).await;
     let coord = coordinator(&app, &inq).await;
     let r = app
         .gql(
@@ -397,14 +393,7 @@ async fn r25_r26_assign_to_me_to_a_user_and_release_by_the_coordinator() {
 #[tokio::test]
 async fn r7_triplet_changes_reroute_and_cross_domain_changes_go_through_hq() {
     let app = TestApp::spawn().await;
-    let (t, _) = customer(&app).await;
-    let inq = open_as(
-        &app,
-        &t,
-        &free_triplet(&app, &t, &["IT.CERT.RESIDENCY", "IT.FILE.CLOSE"]).await,
-    )
-    .await;
-    let clerk = team_clerk(&app, &inq).await;
+    let (_, inq, clerk) = fresh_inquiry(&app, &["IT.CERT.RESIDENCY", "IT.FILE.CLOSE"]).await;
     let q = r#"mutation($input: ChangeTripletInput!) { changeTriplet(input: $input) { inquiry { triplet { code } team { code office { code } } unit status { code } } } }"#;
     let r = app.gql(&clerk, q, json!({"input": {"inquiryId": inq["id"], "tripletCode": "IT.MEDICAL.COMMITTEE", "taxYear": 2024, "note": "הלקוח שואל על ועדה רפואית"}})).await;
     let m = ok(&r, "changeTriplet")["inquiry"].clone();
@@ -441,14 +430,7 @@ async fn r7_triplet_changes_reroute_and_cross_domain_changes_go_through_hq() {
 #[tokio::test]
 async fn r10_r12_r13_correspondence_limit_unread_counts_and_phone_call_flag() {
     let app = TestApp::spawn().await;
-    let (t, _) = customer(&app).await;
-    let inq = open_as(
-        &app,
-        &t,
-        &free_triplet(&app, &t, &["IT.REFUND.STATUS", "IT.WORKGRANT.STATUS"]).await,
-    )
-    .await;
-    let clerk = team_clerk(&app, &inq).await;
+    let (t, inq, clerk) = fresh_inquiry(&app, &["IT.REFUND.STATUS", "IT.WORKGRANT.STATUS"]).await;
     for i in 0..3 {
         let r = app
             .gql(

@@ -2,32 +2,12 @@
 //! concurrency rules under parallel requests (R10, R39, assignment).
 
 use chrono::Duration;
-use serde_json::{Value, json};
+use serde_json::json;
 use tests::{TestApp, error_code};
 
 use super::lifecycle::{
     ASSIGN, CHANGE, CORR, GET, customer, free_triplet, ok, open_as, team_clerk,
 };
-
-async fn hq_main_team(app: &TestApp, token: &str) -> Value {
-    let r = app
-        .gql(token, "{ offices { code teams { id code } } }", json!({}))
-        .await;
-    let hq = r["data"]["offices"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|o| o["code"] == "HQ")
-        .unwrap()
-        .clone();
-    hq["teams"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["code"] == "HQ_MAIN")
-        .unwrap()["id"]
-        .clone()
-}
 
 #[tokio::test]
 async fn r9_r11_r22_r27_one_inquiry_from_web_to_system_closure() {
@@ -60,7 +40,7 @@ async fn r9_r11_r22_r27_one_inquiry_from_web_to_system_closure() {
         .await,
         "assignInquiry",
     );
-    let hq_team = hq_main_team(&app, &clerk).await;
+    let hq_team = super::lifecycle::hq_main_team_id(&app, &clerk).await;
     let r = app.gql(&clerk, CHANGE, json!({"input": {"inquiryId": id, "status": "TRANSFER_FOR_FURTHER_TREATMENT", "proposedSolution": "נדרשת הכרעת המטה", "targetTeamId": hq_team}})).await;
     ok(&r, "changeStatus");
     let hq = app.token_for_user("hq.hq_main.1").await;

@@ -60,14 +60,8 @@ async fn r8_bad_texts_get_validation_or_an_abstention_never_a_crash() {
 #[tokio::test]
 async fn r8_opening_stores_the_suggestions_shown() {
     let app = TestApp::spawn().await;
-    let (t, _) = customer(&app).await;
-    let inq = open_as(
-        &app,
-        &t,
-        &free_triplet(&app, &t, &["IT.REFUND.STATUS", "IT.WORKGRANT.STATUS"]).await,
-    )
-    .await;
-    let clerk = team_clerk(&app, &inq).await;
+    let (t, inq, clerk) =
+        super::lifecycle::fresh_inquiry(&app, &["IT.REFUND.STATUS", "IT.WORKGRANT.STATUS"]).await;
     let r = app.gql(&clerk, "query($id:ID!){ inquiry(id:$id){ tripletSuggestions { modelVersion suggestions { code probability } } } }", json!({"id": inq["id"]})).await;
     let s = &ok(&r, "inquiry")["tripletSuggestions"];
     assert_eq!(s["suggestions"].as_array().unwrap().len(), 3, "{r}");
