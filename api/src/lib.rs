@@ -107,13 +107,23 @@ pub async fn build_app_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyh
             &config.models_dir,
         )),
     });
+    // Rows without stored SLA figures (demo data, `api seed-demo`, imports) get them like rows
+    // changed through the API (R28). The demo is consistent from the first answer; elsewhere the
+    // backfill runs in the background (a no-op query once every row has them).
+    let backfill = {
+        let services = services.clone();
+        async move {
+            match services.backfill_sla().await {
+                Ok(n) if n > 0 => tracing::info!(rows = n, "SLA figures stored"),
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e.message, "SLA backfill failed"),
+            }
+        }
+    };
     if config.should_seed() {
-        // Demo rows get their SLA due dates (R28) like rows changed through the API.
-        let n = services
-            .backfill_due()
-            .await
-            .map_err(|e| anyhow::anyhow!(e.message))?;
-        tracing::info!(due_dates = n, "SLA due dates stored for the demo data");
+        backfill.await;
+    } else {
+        tokio::spawn(backfill);
     }
     let shared = Shared {
         db: db.clone(),

@@ -31,6 +31,10 @@ pub struct Model {
     pub routing_note: Option<String>,
     pub documents_pending: bool,
     pub due_at: Option<DateTimeUtc>,
+    /// Working time counted up to the last change (final once closed), seconds.
+    pub sla_working_seconds: Option<i64>,
+    /// The SLA target it was measured against, seconds.
+    pub sla_target_seconds: Option<i64>,
     pub opened_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     /// When the current status began (the 3-month waiting rule, R22).

@@ -762,6 +762,8 @@ pub async fn run(
             routing_note: Set(None),
             documents_pending: Set(false),
             due_at: Set(None),
+            sla_working_seconds: Set(None),
+            sla_target_seconds: Set(None),
             opened_at: Set(opened_at),
             updated_at: Set(closed_at.unwrap_or(t)),
             status_changed_at: Set(closed_at.unwrap_or(t)),

@@ -3,17 +3,17 @@
 
 use std::str::FromStr;
 
-use async_graphql::{Context, ID, Object, SimpleObject};
+use async_graphql::{ComplexObject, Context, ID, Object, SimpleObject};
 use chrono::{DateTime, Duration, Utc};
 
 use super::context::CtxExt;
 use super::errors::{ApiError, GqlResult};
 use super::ids::NodeType;
 use super::types::enums::StatusLabel;
-use super::types::reference::{Team, Triplet};
+use super::types::reference::{Office, Team, Triplet};
 use crate::domain::principal::PrincipalKind;
 use crate::domain::{Role, Status, sla};
-use crate::store::dashboard::{self as d, DashboardScope};
+use crate::store::dashboard::{self as d, DashboardScope, SlaGroup, SlaKey};
 
 #[derive(SimpleObject)]
 pub struct StatusCount {
@@ -46,7 +46,64 @@ pub struct AgeBucket {
     pub count: i64,
 }
 
+/// SLA figures of the inquiries closed in the period (§2.1.7): counted working time to close
+/// against the triplet's target.
 #[derive(SimpleObject)]
+pub struct SlaFigures {
+    /// Inquiries closed in the period.
+    pub closed: i64,
+    /// Of those, closed within their SLA target.
+    pub within_target: i64,
+    /// `withinTarget / closed`, 0..1; null when nothing closed.
+    pub share_within_target: Option<f64>,
+    /// Median counted working time to close, in seconds; null when nothing closed.
+    pub median_working_time: Option<i64>,
+    /// The same in hours (display only).
+    pub median_working_hours: Option<f64>,
+}
+
+impl From<&SlaGroup> for SlaFigures {
+    fn from(g: &SlaGroup) -> Self {
+        Self {
+            closed: g.closed,
+            within_target: g.within_target,
+            share_within_target: (g.closed > 0).then(|| g.within_target as f64 / g.closed as f64),
+            median_working_time: g.median_seconds.map(|m| m.round() as i64),
+            median_working_hours: g.median_seconds.map(|m| (m / 36.0).round() / 100.0),
+        }
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct OfficeSla {
+    pub office: Option<Office>,
+    pub sla: SlaFigures,
+}
+
+#[derive(SimpleObject)]
+pub struct TeamSla {
+    pub team: Option<Team>,
+    pub sla: SlaFigures,
+}
+
+#[derive(SimpleObject)]
+pub struct TripletSla {
+    pub triplet: Option<Triplet>,
+    pub sla: SlaFigures,
+}
+
+/// The dashboard's SLA section, computed only when asked for.
+#[derive(SimpleObject)]
+pub struct DashboardSla {
+    /// Over every inquiry closed in the period (in the dashboard's office, if any).
+    pub total: SlaFigures,
+    pub by_office: Vec<OfficeSla>,
+    pub by_team: Vec<TeamSla>,
+    pub by_triplet: Vec<TripletSla>,
+}
+
+#[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct Dashboard {
     pub from: DateTime<Utc>,
     pub to: DateTime<Utc>,
@@ -58,6 +115,65 @@ pub struct Dashboard {
     pub by_team: Vec<TeamCount>,
     pub by_triplet: Vec<TripletCount>,
     pub open_age: Vec<AgeBucket>,
+    #[graphql(skip)]
+    pub scope: DashboardScope,
+}
+
+#[ComplexObject]
+impl Dashboard {
+    /// SLA figures over the inquiries *closed* in [from, to): share within target and median
+    /// working time to close, in total and by office, team and triplet (groups by size).
+    async fn sla(&self, ctx: &Context<'_>) -> GqlResult<DashboardSla> {
+        let (svc, _) = ctx.services()?;
+        let reference = &ctx.shared()?.reference;
+        let db = &svc.db;
+        let get = |key| d::sla_figures(db, &self.scope, key);
+        let total = get(SlaKey::Total).await.map_err(ApiError::from)?;
+        let total = total.first().map(SlaFigures::from).unwrap_or(SlaFigures {
+            closed: 0,
+            within_target: 0,
+            share_within_target: None,
+            median_working_time: None,
+            median_working_hours: None,
+        });
+        let mut offices = get(SlaKey::Office).await.map_err(ApiError::from)?;
+        let mut teams = get(SlaKey::Team).await.map_err(ApiError::from)?;
+        let mut triplets = get(SlaKey::Triplet).await.map_err(ApiError::from)?;
+        for g in [&mut offices, &mut teams, &mut triplets] {
+            g.sort_by(|a, b| b.closed.cmp(&a.closed).then_with(|| a.key.cmp(&b.key)));
+        }
+        let id = |k: &str| k.parse::<i64>().ok();
+        Ok(DashboardSla {
+            total,
+            by_office: offices
+                .iter()
+                .map(|g| OfficeSla {
+                    office: id(&g.key)
+                        .and_then(|i| reference.office(i))
+                        .cloned()
+                        .map(Office),
+                    sla: g.into(),
+                })
+                .collect(),
+            by_team: teams
+                .iter()
+                .map(|g| TeamSla {
+                    team: id(&g.key)
+                        .and_then(|i| reference.team(i))
+                        .cloned()
+                        .map(Team),
+                    sla: g.into(),
+                })
+                .collect(),
+            by_triplet: triplets
+                .iter()
+                .map(|g| TripletSla {
+                    triplet: reference.triplet(&g.key).cloned().map(Triplet),
+                    sla: g.into(),
+                })
+                .collect(),
+        })
+    }
 }
 
 #[derive(Default)]
@@ -177,6 +293,7 @@ impl DashboardQuery {
             by_team,
             by_triplet,
             open_age,
+            scope,
         })
     }
 }

@@ -153,6 +153,16 @@ pub fn stored_due(report: &SlaReport) -> Option<DateTime<Utc>> {
     report.due_at.or(report.reached_target_at)
 }
 
+/// Everything stored of a report: the due date, and the working time and target (final once
+/// the inquiry is closed; the dashboard's share within target and median time to close).
+pub fn stored_sla(report: &SlaReport) -> q::StoredSla {
+    q::StoredSla {
+        due_at: stored_due(report),
+        working_seconds: report.working_time.num_seconds(),
+        target_seconds: report.target.num_seconds(),
+    }
+}
+
 impl Services {
     /// The working calendar with the table's extra days (cached per replica).
     pub async fn calendar(&self) -> Result<Arc<WorkingCalendar>, DomainError> {
@@ -242,9 +252,9 @@ impl Services {
         let mut inputs = load_inputs(db, &[m.id]).await?;
         let inputs = inputs.remove(&m.id).unwrap_or_default();
         let report = self.sla_report(calendar, m, &inputs, self.now())?;
-        let due = stored_due(&report);
-        if due != m.due_at {
-            q::set_due_at(db, m.id, due).await?;
+        let stored = stored_sla(&report);
+        if Some(stored) != q::StoredSla::of(m) {
+            q::set_sla(db, m.id, stored).await?;
         }
         Ok(())
     }
@@ -354,16 +364,13 @@ impl Services {
         Ok((day, refreshed))
     }
 
-    /// Recomputes the stored due dates a calendar change on `date` can move: those at or after
-    /// the day's start (earlier ones lie wholly before it). Batches of one short statement each,
-    /// after the change committed, so a large table is never locked for long.
-    /// Stores due dates for open inquiries that have none (imported or demo rows); returns how
+    /// Stores SLA figures for inquiries that have none (imported or demo rows); returns how
     /// many it set.
-    pub async fn backfill_due(&self) -> Result<u64, DomainError> {
+    pub async fn backfill_sla(&self) -> Result<u64, DomainError> {
         let calendar = self.calendar().await?;
         let (mut after, mut n) = (0, 0);
         loop {
-            let batch = q::open_without_due(&self.db, after, REFRESH_BATCH).await?;
+            let batch = q::without_sla(&self.db, after, REFRESH_BATCH).await?;
             let Some(last) = batch.last() else {
                 return Ok(n);
             };
@@ -371,16 +378,25 @@ impl Services {
             let ids: Vec<i64> = batch.iter().map(|m| m.id).collect();
             let mut inputs = load_inputs(&self.db, &ids).await?;
             let now = self.now();
+            // One transaction per batch: a commit per row would dominate at a million rows.
+            let txn = self.db.begin().await?;
             for m in &batch {
                 let i = inputs.remove(&m.id).unwrap_or_default();
-                if let Some(due) = stored_due(&self.sla_report(&calendar, m, &i, now)?) {
-                    q::set_due_at(&self.db, m.id, Some(due)).await?;
-                    n += 1;
-                }
+                q::set_sla(
+                    &txn,
+                    m.id,
+                    stored_sla(&self.sla_report(&calendar, m, &i, now)?),
+                )
+                .await?;
+                n += 1;
             }
+            txn.commit().await?;
         }
     }
 
+    /// Recomputes the stored due dates a calendar change on `date` can move: those at or after
+    /// the day's start (earlier ones lie wholly before it). Batches of one short statement each,
+    /// after the change committed, so a large table is never locked for long.
     async fn refresh_due_since(&self, date: NaiveDate) -> Result<u64, DomainError> {
         let calendar = self.calendar().await?;
         let since = day_start(date);
@@ -397,9 +413,9 @@ impl Services {
             let now = self.now();
             for m in &batch {
                 let i = inputs.remove(&m.id).unwrap_or_default();
-                let due = stored_due(&self.sla_report(&calendar, m, &i, now)?);
-                if due != m.due_at {
-                    q::set_due_at(&self.db, m.id, due).await?;
+                let stored = stored_sla(&self.sla_report(&calendar, m, &i, now)?);
+                if Some(stored) != q::StoredSla::of(m) {
+                    q::set_sla(&self.db, m.id, stored).await?;
                     n += 1;
                 }
             }

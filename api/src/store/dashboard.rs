@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 use entity::inquiry;
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
-    Select,
+    ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, FromQueryResult, QueryFilter,
+    QuerySelect, Select, Statement, Value,
 };
 
 #[derive(Debug, Clone)]
@@ -112,4 +112,72 @@ pub async fn open_age_buckets(
             .unwrap_or(0);
     }
     Ok(out)
+}
+
+/// SLA figures of the inquiries closed in the period, per group (§2.1.7, issue 5).
+#[derive(Debug, Clone, PartialEq, FromQueryResult)]
+pub struct SlaGroup {
+    /// The group's key as text (an office or team id, a triplet code; "" for the total).
+    pub key: String,
+    pub closed: i64,
+    /// Closed with counted working time at most the target.
+    pub within_target: i64,
+    /// Median counted working time to close, seconds.
+    pub median_seconds: Option<f64>,
+}
+
+/// What the SLA figures are grouped by.
+#[derive(Debug, Clone, Copy)]
+pub enum SlaKey {
+    Total,
+    Office,
+    Team,
+    Triplet,
+}
+
+/// Share within target and median working time to close, grouped in SQL: a window numbers each
+/// group's rows by working time and the outer query averages the middle one or two (a median
+/// both PostgreSQL and SQLite compute; PostgreSQL's `percentile_cont` has no SQLite twin).
+pub async fn sla_figures(
+    db: &DatabaseConnection,
+    s: &DashboardScope,
+    key: SlaKey,
+) -> Result<Vec<SlaGroup>, DbErr> {
+    let col = match key {
+        SlaKey::Total => "''",
+        SlaKey::Office => "CAST(office_id AS TEXT)",
+        SlaKey::Team => "CAST(team_id AS TEXT)",
+        SlaKey::Triplet => "triplet_code",
+    };
+    let backend = db.get_database_backend();
+    let p = |n: usize| match backend {
+        DbBackend::Postgres => format!("${n}"),
+        _ => "?".to_owned(),
+    };
+    let mut values: Vec<Value> = vec![s.from.into(), s.to.into()];
+    let office = match s.office_id {
+        Some(o) => {
+            values.push(o.into());
+            format!(" AND office_id = {}", p(3))
+        }
+        None => String::new(),
+    };
+    let sql = format!(
+        "SELECT g AS key, COUNT(*) AS closed, \
+                SUM(CASE WHEN w <= t THEN 1 ELSE 0 END) AS within_target, \
+                CAST(AVG(CASE WHEN rn IN ((n + 1) / 2, (n + 2) / 2) THEN w END) AS DOUBLE PRECISION) \
+                    AS median_seconds \
+         FROM (SELECT {col} AS g, sla_working_seconds AS w, sla_target_seconds AS t, \
+                      ROW_NUMBER() OVER (PARTITION BY {col} ORDER BY sla_working_seconds, id) AS rn, \
+                      COUNT(*) OVER (PARTITION BY {col}) AS n \
+               FROM inquiries \
+               WHERE closed_at >= {} AND closed_at < {}{office} \
+                 AND sla_working_seconds IS NOT NULL AND sla_target_seconds IS NOT NULL) s \
+         GROUP BY g",
+        p(1),
+        p(2),
+    );
+    SlaGroup::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
+        .all(db)
+        .await
 }

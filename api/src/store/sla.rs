@@ -138,14 +138,41 @@ pub async fn delete_extra_day<C: ConnectionTrait>(db: &C, date: NaiveDate) -> Re
     Ok(res.rows_affected)
 }
 
-/// Stores an inquiry's `due_at` without touching its version or `updated_at` (a derived column).
-pub async fn set_due_at<C: ConnectionTrait>(
+/// An inquiry's stored SLA columns: `due_at` and the working time and target it was measured
+/// with (derived columns: neither its version nor `updated_at` moves).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoredSla {
+    pub due_at: Option<DateTime<Utc>>,
+    pub working_seconds: i64,
+    pub target_seconds: i64,
+}
+
+impl StoredSla {
+    pub fn of(m: &inquiry::Model) -> Option<Self> {
+        Some(Self {
+            due_at: m.due_at,
+            working_seconds: m.sla_working_seconds?,
+            target_seconds: m.sla_target_seconds?,
+        })
+    }
+}
+
+/// Stores an inquiry's SLA columns.
+pub async fn set_sla<C: ConnectionTrait>(
     db: &C,
     inquiry_id: i64,
-    due_at: Option<DateTime<Utc>>,
+    sla: StoredSla,
 ) -> Result<(), DbErr> {
     inquiry::Entity::update_many()
-        .col_expr(inquiry::Column::DueAt, Expr::value(due_at))
+        .col_expr(inquiry::Column::DueAt, Expr::value(sla.due_at))
+        .col_expr(
+            inquiry::Column::SlaWorkingSeconds,
+            Expr::value(sla.working_seconds),
+        )
+        .col_expr(
+            inquiry::Column::SlaTargetSeconds,
+            Expr::value(sla.target_seconds),
+        )
         .filter(inquiry::Column::Id.eq(inquiry_id))
         .exec(db)
         .await?;
@@ -169,15 +196,15 @@ pub async fn due_since<C: ConnectionTrait>(
         .await
 }
 
-/// Open inquiries without a stored due date, in id order after `after_id` (backfill).
-pub async fn open_without_due<C: ConnectionTrait>(
+/// Inquiries without stored SLA figures (imported or demo rows), in id order after `after_id`,
+/// at most `limit` (backfill at start).
+pub async fn without_sla<C: ConnectionTrait>(
     db: &C,
     after_id: i64,
     limit: u64,
 ) -> Result<Vec<inquiry::Model>, DbErr> {
     inquiry::Entity::find()
-        .filter(inquiry::Column::DueAt.is_null())
-        .filter(inquiry::Column::ClosedAt.is_null())
+        .filter(inquiry::Column::SlaWorkingSeconds.is_null())
         .filter(inquiry::Column::Id.gt(after_id))
         .order_by_asc(inquiry::Column::Id)
         .limit(limit)

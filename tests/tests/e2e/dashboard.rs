@@ -61,3 +61,125 @@ async fn r43_r23_dashboard_counts_in_sql_with_waiting_counted_as_handled() {
     let r = app.gql(&customer, Q, json!({})).await;
     assert_eq!(error_code(&r), Some("FORBIDDEN"));
 }
+
+const SLA_Q: &str = "query($f: DateTime, $o: ID){ dashboard(from: $f, officeId: $o) { sla { total { closed withinTarget shareWithinTarget medianWorkingTime } byOffice { office { id } sla { closed withinTarget medianWorkingTime } } byTeam { team { id } sla { closed } } byTriplet { triplet { code } sla { closed withinTarget medianWorkingTime } } } } }";
+
+/// Issue 5 §4 (R28, R29): the dashboard's share within target and median working time to close
+/// agree with each closed inquiry's own clock; one closed in time, one long after its target.
+#[tokio::test]
+async fn r28_dashboard_sla_share_within_target_and_median_time_to_close() {
+    use super::lifecycle::{ASSIGN, CHANGE, fresh_inquiry, ok};
+    use api::infra::clock::Clock;
+    use chrono::Duration;
+
+    let app = TestApp::spawn().await;
+    // After every demo row (the seed may close rows at its `now`).
+    app.clock.advance(Duration::seconds(1));
+    let since = app.clock.now();
+    let mut closed = Vec::new();
+    for (i, wait) in [Duration::hours(30), Duration::days(200)]
+        .into_iter()
+        .enumerate()
+    {
+        let (_, inq, clerk) = fresh_inquiry(
+            &app,
+            &[
+                "IT.ANNUAL.SUBMIT",
+                "IT.ANNUAL.ASSESSMENT",
+                "IT.CAPITAL.SUBMIT",
+                "IT.REFUND.STATUS",
+            ][i..],
+        )
+        .await;
+        let id = inq["id"].clone();
+        ok(
+            &app.gql(
+                &clerk,
+                ASSIGN,
+                json!({"input": {"inquiryId": id, "to": "ME"}}),
+            )
+            .await,
+            "assignInquiry",
+        );
+        app.clock.advance(wait);
+        let r = app.gql(&clerk, CHANGE, json!({"input": {"inquiryId": id, "status": "CLOSED_HANDLED", "proposedSolution": "טופל", "responseToCustomer": "הבקשה טופלה"}})).await;
+        ok(&r, "changeStatus");
+        let s = app
+            .gql(
+                &clerk,
+                "query($id: ID!){ inquiry(id: $id) { team { id office { id } } triplet { code } sla { workingTime breached } } }",
+                json!({"id": id}),
+            )
+            .await;
+        closed.push(s["data"]["inquiry"].clone());
+    }
+    let working: Vec<i64> = closed
+        .iter()
+        .map(|c| c["sla"]["workingTime"].as_i64().unwrap())
+        .collect();
+    let breached: Vec<bool> = closed
+        .iter()
+        .map(|c| c["sla"]["breached"].as_bool().unwrap())
+        .collect();
+    assert!(working[0] > 0 && working[1] > working[0], "{working:?}");
+    assert_eq!(
+        breached,
+        [false, true],
+        "the 200-day one is over its target"
+    );
+
+    // The period is [from, to) and `to` defaults to now: step past the last closure.
+    app.clock.advance(Duration::seconds(1));
+    let hq = app.token("HQ_MAIN_TEAM").await;
+    let r = app.gql(&hq, SLA_Q, json!({"f": since})).await;
+    assert!(r.get("errors").is_none(), "{r}");
+    let sla = &r["data"]["dashboard"]["sla"];
+    assert_eq!(
+        sla["total"]["closed"], 2,
+        "only this test's closures fall in the period"
+    );
+    assert_eq!(sla["total"]["withinTarget"], 1);
+    assert_eq!(sla["total"]["shareWithinTarget"].as_f64(), Some(0.5));
+    // The median of two is their mean.
+    let median = sla["total"]["medianWorkingTime"].as_i64().unwrap();
+    assert!(
+        (median - (working[0] + working[1]) / 2).abs() <= 1,
+        "{median} vs {working:?}"
+    );
+    // Per triplet: each group holds its own inquiry's figures.
+    for c in &closed {
+        let g = sla["byTriplet"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["triplet"]["code"] == c["triplet"]["code"])
+            .unwrap();
+        assert_eq!(g["sla"]["closed"], 1);
+        assert_eq!(g["sla"]["medianWorkingTime"], c["sla"]["workingTime"]);
+        let within = i64::from(!c["sla"]["breached"].as_bool().unwrap());
+        assert_eq!(g["sla"]["withinTarget"], within);
+    }
+    let per = |k: &str| -> i64 {
+        sla[k]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g["sla"]["closed"].as_i64().unwrap())
+            .sum()
+    };
+    assert_eq!(
+        (per("byOffice"), per("byTeam"), per("byTriplet")),
+        (2, 2, 2)
+    );
+    // An office filter keeps only that office's closures.
+    let office = closed[0]["team"]["office"]["id"].clone();
+    let r = app.gql(&hq, SLA_Q, json!({"f": since, "o": office})).await;
+    let expected = closed
+        .iter()
+        .filter(|c| c["team"]["office"]["id"] == office)
+        .count();
+    assert_eq!(
+        r["data"]["dashboard"]["sla"]["total"]["closed"].as_i64(),
+        Some(expected as i64)
+    );
+}
