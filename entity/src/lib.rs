@@ -17,6 +17,7 @@ pub mod office;
 pub mod power_of_attorney;
 pub mod representative;
 pub mod response_template;
+pub mod saved_view;
 pub mod team;
 pub mod team_kind;
 pub mod team_member;

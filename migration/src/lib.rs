@@ -15,6 +15,7 @@ mod m20261128_000006_reference_data;
 mod m20261128_000007_audit_append_only;
 mod m20261128_000008_system_templates;
 mod m20261128_000009_sla_figures;
+mod m20261128_000010_saved_views;
 pub mod reference;
 pub mod seed;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000007_audit_append_only::Migration),
             Box::new(m20261128_000008_system_templates::Migration),
             Box::new(m20261128_000009_sla_figures::Migration),
+            Box::new(m20261128_000010_saved_views::Migration),
         ]
     }
 }

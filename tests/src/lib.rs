@@ -38,8 +38,23 @@ impl TestApp {
         }
     }
 
+    /// Spawns the server on an existing database (benchmarks keep a large data set between
+    /// runs); it migrates, and seeds only an empty database.
+    pub async fn spawn_on(database_url: &str, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        match Self::try_spawn_on(database_url.to_owned(), adjust).await {
+            Ok(app) => app,
+            Err(e) => panic!("cannot start the server on {database_url}: {e:#}"),
+        }
+    }
+
     async fn try_spawn(adjust: impl FnOnce(&mut Config)) -> anyhow::Result<TestApp> {
-        let database_url = fresh_database().await?;
+        Self::try_spawn_on(fresh_database().await?, adjust).await
+    }
+
+    async fn try_spawn_on(
+        database_url: String,
+        adjust: impl FnOnce(&mut Config),
+    ) -> anyhow::Result<TestApp> {
         let mut config = Config::for_database(database_url.clone());
         config.auto_seed = Some(true);
         config.seed_inquiries = TEST_INQUIRIES;

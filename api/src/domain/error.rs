@@ -12,6 +12,8 @@ pub enum ErrorCode {
     InvalidTransition,
     CorrespondenceLimit,
     OpenInquiryLimit,
+    /// A user keeps at most 50 saved views.
+    SavedViewLimit,
     ReopenWindowExpired,
     PoaRequired,
     Conflict,

@@ -33,6 +33,7 @@ pub enum NodeType {
     Correspondence = 9,
     HistoryEntry = 10,
     ResponseTemplate = 11,
+    SavedView = 20,
 }
 
 /// The database key of a node: numeric ids for tables, stable codes for reference data.

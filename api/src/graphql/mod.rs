@@ -20,3 +20,4 @@ pub mod subscription;
 pub mod templates_api;
 pub mod types;
 pub mod validation_api;
+pub mod views_api;

@@ -145,11 +145,30 @@ impl CoreQuery {
         search: Option<String>,
         filter: Option<InquiryFilterInput>,
         order_by: Option<InquiryOrder>,
+        #[graphql(
+            desc = "One of the viewer's saved views; the other arguments override its parts."
+        )]
+        saved_view_id: Option<ID>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
     ) -> GqlResult<Connection<String, Inquiry, TotalCount>> {
+        let (view, search, filter, order_by) = match saved_view_id {
+            None => (view, search, filter, order_by),
+            Some(id) => {
+                let key = ctx.shared()?.ids.decode_int(&id, NodeType::SavedView)?;
+                let (svc, actor) = ctx.services()?;
+                let saved = crate::service::views::saved_view(svc, &actor, key).await?;
+                let d = super::views_api::SavedViewDefinitionInput::from_stored(&saved.definition)?;
+                (
+                    view.or(d.view),
+                    search.or(d.search),
+                    filter.or(d.filter),
+                    order_by.or(d.order_by),
+                )
+            }
+        };
         let mut f = filter.unwrap_or_default().into_store(ctx)?;
         if let Some(v) = view {
             let (svc, actor) = ctx.services()?;
@@ -409,6 +428,13 @@ async fn resolve_node(ctx: &Context<'_>, id: &ID) -> GqlResult<Option<Node>> {
                 .await
                 .map_err(ApiError::from)?
                 .map(|t| Node::ResponseTemplate(super::templates_api::ResponseTemplate(t)))
+        }
+        NodeType::SavedView => {
+            let (svc, actor) = ctx.services()?;
+            match crate::service::views::saved_view(svc, &actor, int(&key)?).await {
+                Ok(v) => Some(Node::SavedView(super::views_api::SavedView(v))),
+                Err(_) => None,
+            }
         }
         NodeType::Correspondence => {
             let row = store::inquiries::correspondence(&s.db, int(&key)?)

@@ -15,6 +15,7 @@ pub struct QueryRoot(
     super::dashboard_api::DashboardQuery,
     super::templates_api::TemplateQuery,
     super::sla_api::SlaQuery,
+    super::views_api::SavedViewQuery,
 );
 
 pub type ApiSchema = Schema<QueryRoot, MutationRoot, super::subscription::SubscriptionRoot>;

@@ -77,3 +77,120 @@ pub fn parse_search(text: &str) -> Result<SearchQuery, DomainError> {
         }
     })
 }
+
+/// A user keeps at most this many saved views.
+pub const MAX_SAVED_VIEWS: u64 = 50;
+/// A saved definition's JSON is at most this long.
+pub const MAX_DEFINITION_BYTES: usize = 8 * 1024;
+
+/// Saves (creates, or replaces by name) one of the viewer's custom views (R44). The definition
+/// was validated by the caller (it parses as the list's arguments). One transaction: the user's
+/// row is locked so the limit holds under parallel saves; audited.
+pub async fn save_view(
+    svc: &Services,
+    actor: &Actor,
+    name: &str,
+    definition: &serde_json::Value,
+) -> Result<entity::saved_view::Model, DomainError> {
+    use sea_orm::TransactionTrait;
+    let staff = svc.staff(&svc.db, actor).await?;
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(DomainError::validation("a view name has 1-100 characters"));
+    }
+    let text = definition.to_string();
+    if text.len() > MAX_DEFINITION_BYTES {
+        return Err(DomainError::validation(format!(
+            "a view definition is limited to {MAX_DEFINITION_BYTES} bytes"
+        )));
+    }
+    let txn = svc.db.begin().await?;
+    store::saved_views::lock_user(&txn, staff.user_id).await?;
+    let now = svc.now();
+    let row = match store::saved_views::find_by_name(&txn, staff.user_id, name).await? {
+        Some(existing) => store::saved_views::update(&txn, existing, text, now).await?,
+        None => {
+            if store::saved_views::count(&txn, staff.user_id).await? >= MAX_SAVED_VIEWS {
+                return Err(DomainError::new(
+                    crate::domain::error::ErrorCode::SavedViewLimit,
+                    format!("at most {MAX_SAVED_VIEWS} saved views per user"),
+                ));
+            }
+            store::saved_views::insert(&txn, staff.user_id, name, text, now).await?
+        }
+    };
+    audit(svc, &txn, actor, "saveView", row.id).await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// Deletes one of the viewer's saved views; another user's view is NOT_FOUND.
+pub async fn delete_view(svc: &Services, actor: &Actor, id: i64) -> Result<(), DomainError> {
+    use sea_orm::TransactionTrait;
+    let staff = svc.staff(&svc.db, actor).await?;
+    let txn = svc.db.begin().await?;
+    if store::saved_views::find(&txn, staff.user_id, id)
+        .await?
+        .is_none()
+    {
+        return Err(DomainError::not_found("saved view"));
+    }
+    store::saved_views::delete(&txn, id).await?;
+    audit(svc, &txn, actor, "deleteSavedView", id).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The viewer's saved views, by name.
+pub async fn saved_views(
+    svc: &Services,
+    actor: &Actor,
+) -> Result<Vec<entity::saved_view::Model>, DomainError> {
+    let staff = svc.staff(&svc.db, actor).await?;
+    Ok(store::saved_views::list(&svc.db, staff.user_id).await?)
+}
+
+/// One of the viewer's saved views.
+pub async fn saved_view(
+    svc: &Services,
+    actor: &Actor,
+    id: i64,
+) -> Result<entity::saved_view::Model, DomainError> {
+    let staff = svc.staff(&svc.db, actor).await?;
+    store::saved_views::find(&svc.db, staff.user_id, id)
+        .await?
+        .ok_or_else(|| DomainError::not_found("saved view"))
+}
+
+async fn audit<C: sea_orm::ConnectionTrait>(
+    svc: &Services,
+    db: &C,
+    actor: &Actor,
+    op: &str,
+    id: i64,
+) -> Result<(), DomainError> {
+    store::writes::append_audit(
+        db,
+        store::writes::AuditRow {
+            at: svc.now(),
+            request_id: actor.request_id.clone(),
+            actor_kind: actor.kind_code().into(),
+            actor_id: actor.id(),
+            roles: actor
+                .principal
+                .roles
+                .iter()
+                .map(|r| r.code())
+                .collect::<Vec<_>>()
+                .join(","),
+            operation: op.into(),
+            object_type: Some("SavedView".into()),
+            object_ids: id.to_string(),
+            fields: "name,definition".into(),
+            outcome: "OK".into(),
+            details: None,
+        },
+    )
+    .await?;
+    Ok(())
+}

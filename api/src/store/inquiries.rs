@@ -30,8 +30,23 @@ pub struct InquiryFilter {
     pub triplet_codes: Vec<String>,
     pub channels: Vec<String>,
     pub customer_id: Option<i64>,
+    pub customer_ids: Vec<i64>,
+    pub representative_ids: Vec<i64>,
+    /// true: opened by a representative; false: by the customer or staff.
+    pub has_representative: Option<bool>,
+    pub numbers: Vec<i64>,
+    /// Main topic codes: triplets whose code starts with `<main>.`.
+    pub main_topic_codes: Vec<String>,
+    /// The triplet the customer chose at opening.
+    pub customer_triplet_codes: Vec<String>,
+    pub tax_years: Vec<i32>,
+    pub documents_pending: Option<bool>,
     pub opened_from: Option<DateTime<Utc>>,
     pub opened_to: Option<DateTime<Utc>>,
+    pub updated_from: Option<DateTime<Utc>>,
+    pub updated_to: Option<DateTime<Utc>>,
+    pub closed_from: Option<DateTime<Utc>>,
+    pub closed_to: Option<DateTime<Utc>>,
     pub open: Option<bool>,
     /// Inquiries whose stored due date is at or before this instant: `now` gives the SLA
     /// breaches, a later instant "due within" (an index range on `due_at`).
@@ -53,11 +68,22 @@ pub struct ViewScope {
     pub exclude_statuses: Vec<String>,
 }
 
+/// Sortable columns of the inquiries list (R44). Nullable ones sort as if NULL were the
+/// largest value (`COALESCE` to a sentinel), the same on PostgreSQL and SQLite.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SortField {
     OpenedAt,
     UpdatedAt,
     Number,
+    StatusChangedAt,
+    ClosedAt,
+    DueAt,
+    Status,
+    Channel,
+    TripletCode,
+    TeamId,
+    OfficeId,
+    AssigneeId,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,22 +99,54 @@ pub struct KeysetPos {
     pub dir: SortDir,
     pub time: Option<DateTime<Utc>>,
     pub int: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
     pub id: i64,
+}
+
+/// What NULL sorts as: after every real value (9999-12-31, which both databases order as text
+/// and as a timestamp).
+fn time_sentinel() -> DateTime<Utc> {
+    DateTime::<Utc>::from_timestamp(253_402_214_400, 0).unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
 
 impl KeysetPos {
     pub fn of(row: &inquiry::Model, field: SortField, dir: SortDir) -> Self {
-        let (time, int) = match field {
-            SortField::OpenedAt => (Some(row.opened_at), None),
-            SortField::UpdatedAt => (Some(row.updated_at), None),
-            SortField::Number => (None, Some(row.number)),
+        let (time, int, text) = match field {
+            SortField::OpenedAt => (Some(row.opened_at), None, None),
+            SortField::UpdatedAt => (Some(row.updated_at), None, None),
+            SortField::StatusChangedAt => (Some(row.status_changed_at), None, None),
+            SortField::ClosedAt => (
+                Some(row.closed_at.unwrap_or_else(time_sentinel)),
+                None,
+                None,
+            ),
+            SortField::DueAt => (Some(row.due_at.unwrap_or_else(time_sentinel)), None, None),
+            SortField::Number => (None, Some(row.number), None),
+            SortField::TeamId => (None, Some(row.team_id), None),
+            SortField::OfficeId => (None, Some(row.office_id), None),
+            SortField::AssigneeId => (None, Some(row.assignee_id.unwrap_or(i64::MAX)), None),
+            SortField::Status => (None, None, Some(row.status.clone())),
+            SortField::Channel => (None, None, Some(row.channel.clone())),
+            SortField::TripletCode => (None, None, Some(row.triplet_code.clone())),
         };
         Self {
             field,
             dir,
             time,
             int,
+            text,
             id: row.id,
+        }
+    }
+
+    /// The sort value as a bound SQL value.
+    fn value(&self) -> sea_orm::Value {
+        match (&self.time, self.int, &self.text) {
+            (Some(t), _, _) => (*t).into(),
+            (_, Some(i), _) => i.into(),
+            (_, _, Some(s)) => s.clone().into(),
+            _ => sea_orm::Value::BigInt(None),
         }
     }
 }
@@ -101,11 +159,28 @@ pub struct Window {
     pub backward: bool,
 }
 
-fn sort_column(field: SortField) -> inquiry::Column {
+/// The expression a list sorts by.
+fn sort_expr(field: SortField) -> Expr {
+    use inquiry::Column as C;
+    let coalesce = |c: C, v: sea_orm::Value| {
+        Expr::expr(sea_orm::sea_query::Func::coalesce([
+            Expr::col(c),
+            Expr::val(v),
+        ]))
+    };
     match field {
-        SortField::OpenedAt => inquiry::Column::OpenedAt,
-        SortField::UpdatedAt => inquiry::Column::UpdatedAt,
-        SortField::Number => inquiry::Column::Number,
+        SortField::OpenedAt => Expr::col(C::OpenedAt),
+        SortField::UpdatedAt => Expr::col(C::UpdatedAt),
+        SortField::StatusChangedAt => Expr::col(C::StatusChangedAt),
+        SortField::ClosedAt => coalesce(C::ClosedAt, time_sentinel().into()),
+        SortField::DueAt => coalesce(C::DueAt, time_sentinel().into()),
+        SortField::Number => Expr::col(C::Number),
+        SortField::TeamId => Expr::col(C::TeamId),
+        SortField::OfficeId => Expr::col(C::OfficeId),
+        SortField::AssigneeId => coalesce(C::AssigneeId, i64::MAX.into()),
+        SortField::Status => Expr::col(C::Status),
+        SortField::Channel => Expr::col(C::Channel),
+        SortField::TripletCode => Expr::col(C::TripletCode),
     }
 }
 
@@ -158,6 +233,50 @@ fn filtered(select: Select<inquiry::Entity>, f: &InquiryFilter) -> Select<inquir
     }
     if let Some(c) = f.customer_id {
         s = s.filter(inquiry::Column::CustomerId.eq(c));
+    }
+    if !f.customer_ids.is_empty() {
+        s = s.filter(inquiry::Column::CustomerId.is_in(f.customer_ids.clone()));
+    }
+    if !f.representative_ids.is_empty() {
+        s = s.filter(inquiry::Column::RepresentativeId.is_in(f.representative_ids.clone()));
+    }
+    match f.has_representative {
+        Some(true) => s = s.filter(inquiry::Column::RepresentativeId.is_not_null()),
+        Some(false) => s = s.filter(inquiry::Column::RepresentativeId.is_null()),
+        None => {}
+    }
+    if !f.numbers.is_empty() {
+        s = s.filter(inquiry::Column::Number.is_in(f.numbers.clone()));
+    }
+    if !f.main_topic_codes.is_empty() {
+        let mut any = Condition::any();
+        for m in &f.main_topic_codes {
+            any = any.add(
+                Expr::col(inquiry::Column::TripletCode)
+                    .like(like(format!("{}.%", search::escape_like(m)))),
+            );
+        }
+        s = s.filter(any);
+    }
+    if !f.customer_triplet_codes.is_empty() {
+        s = s.filter(inquiry::Column::CustomerTripletCode.is_in(f.customer_triplet_codes.clone()));
+    }
+    if !f.tax_years.is_empty() {
+        s = s.filter(inquiry::Column::TaxYear.is_in(f.tax_years.clone()));
+    }
+    if let Some(p) = f.documents_pending {
+        s = s.filter(inquiry::Column::DocumentsPending.eq(p));
+    }
+    for (col, from, to) in [
+        (inquiry::Column::UpdatedAt, f.updated_from, f.updated_to),
+        (inquiry::Column::ClosedAt, f.closed_from, f.closed_to),
+    ] {
+        if let Some(t) = from {
+            s = s.filter(col.gte(t));
+        }
+        if let Some(t) = to {
+            s = s.filter(col.lt(t));
+        }
     }
     if let Some(t) = f.opened_from {
         s = s.filter(inquiry::Column::OpenedAt.gte(t));
@@ -288,35 +407,37 @@ pub async fn list(
     dir: SortDir,
     window: &Window,
 ) -> Result<(Vec<inquiry::Model>, bool), DbErr> {
-    let col = sort_column(field);
+    let key = sort_expr(field);
     // Walking backwards reverses the order; results are flipped back below.
     let ascending = (dir == SortDir::Asc) != window.backward;
     let mut s = filtered(scoped(inquiry::Entity::find(), scope), filter);
     if let Some(pos) = &window.cursor {
-        let value: sea_orm::Value = match field {
-            SortField::Number => pos.int.unwrap_or_default().into(),
-            _ => pos.time.unwrap_or_default().into(),
-        };
-        let beyond = if ascending {
-            Condition::any().add(col.gt(value.clone())).add(
-                Condition::all()
-                    .add(col.eq(value))
-                    .add(inquiry::Column::Id.gt(pos.id)),
+        let value = pos.value();
+        let (past, id_past) = if ascending {
+            (
+                key.clone().gt(value.clone()),
+                inquiry::Column::Id.gt(pos.id),
             )
         } else {
-            Condition::any().add(col.lt(value.clone())).add(
-                Condition::all()
-                    .add(col.eq(value))
-                    .add(inquiry::Column::Id.lt(pos.id)),
+            (
+                key.clone().lt(value.clone()),
+                inquiry::Column::Id.lt(pos.id),
             )
         };
-        s = s.filter(beyond);
+        s = s.filter(
+            Condition::any()
+                .add(past)
+                .add(Condition::all().add(key.clone().eq(value)).add(id_past)),
+        );
     }
-    s = if ascending {
-        s.order_by_asc(col).order_by_asc(inquiry::Column::Id)
+    let order = if ascending {
+        sea_orm::Order::Asc
     } else {
-        s.order_by_desc(col).order_by_desc(inquiry::Column::Id)
+        sea_orm::Order::Desc
     };
+    s = s
+        .order_by(key, order.clone())
+        .order_by(inquiry::Column::Id, order);
     let mut rows = s.limit(window.limit + 1).all(db).await?;
     let more = rows.len() as u64 > window.limit;
     rows.truncate(window.limit as usize);

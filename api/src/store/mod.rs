@@ -6,6 +6,7 @@ pub mod dashboard;
 pub mod inquiries;
 pub mod people;
 pub mod reference;
+pub mod saved_views;
 pub mod sla;
 pub mod templates;
 pub mod validations;

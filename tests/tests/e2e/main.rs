@@ -11,6 +11,7 @@ mod lifecycle;
 mod lifecycle_walk;
 mod policy_matrix;
 mod read_api;
+mod saved_views;
 mod security;
 mod sla;
 mod subscriptions;

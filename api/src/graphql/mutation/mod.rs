@@ -15,4 +15,5 @@ pub struct MutationRoot(
     super::attachment_api::AttachmentMutations,
     super::sla_api::SlaMutations,
     super::validation_api::ValidationMutations,
+    super::views_api::SavedViewMutations,
 );

@@ -127,6 +127,14 @@ impl Inquiry {
     async fn closed_at(&self) -> Option<DateTime<Utc>> {
         self.0.closed_at
     }
+    /// When the current status began.
+    async fn status_changed_at(&self) -> DateTime<Utc> {
+        self.0.status_changed_at
+    }
+    /// Uploaded documents not yet loaded (sanitising pending; the SLA clock pauses, R16).
+    async fn documents_pending(&self) -> bool {
+        self.0.documents_pending
+    }
     async fn closure_reason(&self) -> GqlResult<Option<ClosureReasonLabel>> {
         match &self.0.closure_reason {
             None => Ok(None),
@@ -486,10 +494,28 @@ pub struct InquiryFilterInput {
     /// true: only inquiries waiting in a team's stock; false: only assigned ones.
     pub unassigned: Option<bool>,
     pub triplet_codes: Option<Vec<String>>,
+    /// Main topic codes (e.g. "IT"): every triplet under them.
+    pub main_topic_codes: Option<Vec<String>>,
+    /// The triplet the customer chose at opening (before any correction).
+    pub customer_triplet_codes: Option<Vec<String>>,
+    /// Inquiry numbers.
+    pub numbers: Option<Vec<i64>>,
+    pub customer_ids: Option<Vec<ID>>,
+    pub representative_ids: Option<Vec<ID>>,
+    /// true: opened by a representative; false: not.
+    pub has_representative: Option<bool>,
+    pub tax_years: Option<Vec<i32>>,
+    /// true: uploaded documents not yet loaded (R16).
+    pub documents_pending: Option<bool>,
     /// true: open only; false: closed only.
     pub open: Option<bool>,
+    /// Periods are [from, to).
     pub opened_from: Option<DateTime<Utc>>,
     pub opened_to: Option<DateTime<Utc>>,
+    pub updated_from: Option<DateTime<Utc>>,
+    pub updated_to: Option<DateTime<Utc>>,
+    pub closed_from: Option<DateTime<Utc>>,
+    pub closed_to: Option<DateTime<Utc>>,
     /// true: open inquiries past their SLA target now (R28).
     pub sla_breached: Option<bool>,
     /// Open inquiries due within this many working hours' worth of wall-clock hours from now.
@@ -510,10 +536,25 @@ impl InquiryFilterInput {
             }
             v.iter().map(|id| ids.decode_int(id, ty)).collect()
         };
-        let codes = self.triplet_codes.unwrap_or_default();
-        if codes.len() > MAX_FILTER_VALUES || codes.iter().any(|c| c.len() > 64) {
-            return Err(ApiError::validation("too many or too long triplet codes").into());
-        }
+        let codes = |v: Option<Vec<String>>| -> Result<Vec<String>, ApiError> {
+            let v = v.unwrap_or_default();
+            if v.len() > MAX_FILTER_VALUES || v.iter().any(|c| c.len() > 64) {
+                return Err(ApiError::validation("too many or too long codes"));
+            }
+            Ok(v)
+        };
+        let list = |n: usize| -> Result<(), ApiError> {
+            if n > MAX_FILTER_VALUES {
+                return Err(ApiError::validation(format!(
+                    "at most {MAX_FILTER_VALUES} values per filter"
+                )));
+            }
+            Ok(())
+        };
+        let numbers = self.numbers.unwrap_or_default();
+        let tax_years = self.tax_years.unwrap_or_default();
+        list(numbers.len())?;
+        list(tax_years.len())?;
         Ok(InquiryFilter {
             statuses: self
                 .statuses
@@ -531,10 +572,22 @@ impl InquiryFilterInput {
             office_ids: decode(self.office_ids, NodeType::Office)?,
             assignee_ids: decode(self.assignee_ids, NodeType::User)?,
             unassigned: self.unassigned,
-            triplet_codes: codes,
+            triplet_codes: codes(self.triplet_codes)?,
+            main_topic_codes: codes(self.main_topic_codes)?,
+            customer_triplet_codes: codes(self.customer_triplet_codes)?,
+            numbers,
             customer_id: None,
+            customer_ids: decode(self.customer_ids, NodeType::Customer)?,
+            representative_ids: decode(self.representative_ids, NodeType::Representative)?,
+            has_representative: self.has_representative,
+            tax_years,
+            documents_pending: self.documents_pending,
             opened_from: self.opened_from,
             opened_to: self.opened_to,
+            updated_from: self.updated_from,
+            updated_to: self.updated_to,
+            closed_from: self.closed_from,
+            closed_to: self.closed_to,
             open: self.open,
             due_by: due_by(ctx, self.sla_breached, self.due_within_hours)?,
             view: None,
@@ -559,13 +612,42 @@ fn due_by(
     })
 }
 
-/// Sort field of the inquiries list.
+/// Sort field of the inquiries list (R44). Empty values (no due date, not closed, unassigned)
+/// sort after every value.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Default)]
 pub enum InquiryOrderField {
     #[default]
     OpenedAt,
     UpdatedAt,
     Number,
+    StatusChangedAt,
+    ClosedAt,
+    DueAt,
+    Status,
+    Channel,
+    Triplet,
+    Team,
+    Office,
+    Assignee,
+}
+
+impl From<InquiryOrderField> for SortField {
+    fn from(f: InquiryOrderField) -> Self {
+        match f {
+            InquiryOrderField::OpenedAt => SortField::OpenedAt,
+            InquiryOrderField::UpdatedAt => SortField::UpdatedAt,
+            InquiryOrderField::Number => SortField::Number,
+            InquiryOrderField::StatusChangedAt => SortField::StatusChangedAt,
+            InquiryOrderField::ClosedAt => SortField::ClosedAt,
+            InquiryOrderField::DueAt => SortField::DueAt,
+            InquiryOrderField::Status => SortField::Status,
+            InquiryOrderField::Channel => SortField::Channel,
+            InquiryOrderField::Triplet => SortField::TripletCode,
+            InquiryOrderField::Team => SortField::TeamId,
+            InquiryOrderField::Office => SortField::OfficeId,
+            InquiryOrderField::Assignee => SortField::AssigneeId,
+        }
+    }
 }
 
 /// Sort direction.
@@ -612,11 +694,7 @@ pub async fn inquiry_connection(
 ) -> GqlResult<Connection<String, Inquiry, TotalCount>> {
     let shared = ctx.shared()?;
     let scope = ctx.scope()?;
-    let field = match order.field {
-        InquiryOrderField::OpenedAt => SortField::OpenedAt,
-        InquiryOrderField::UpdatedAt => SortField::UpdatedAt,
-        InquiryOrderField::Number => SortField::Number,
-    };
+    let field = SortField::from(order.field);
     let dir = match order.direction {
         OrderDirection::Asc => SortDir::Asc,
         OrderDirection::Desc => SortDir::Desc,

@@ -24,4 +24,5 @@ pub enum Node {
     HistoryEntry(inquiry::HistoryEntry),
     Correspondence(inquiry::Correspondence),
     ResponseTemplate(super::templates_api::ResponseTemplate),
+    SavedView(super::views_api::SavedView),
 }
