@@ -10,7 +10,7 @@ use super::context::CtxExt;
 use super::errors::{ApiError, GqlResult};
 use super::ids::NodeType;
 use super::types::enums::StatusLabel;
-use super::types::reference::{Office, Team, Triplet};
+use super::types::reference::{Office, Team, Topic, Triplet};
 use crate::domain::principal::PrincipalKind;
 use crate::domain::{Role, Status, sla};
 use crate::store::dashboard::{self as d, DashboardScope, SlaGroup, SlaKey};
@@ -92,6 +92,47 @@ pub struct TripletSla {
     pub sla: SlaFigures,
 }
 
+/// How often clerks kept the classifier's top-1 suggestion (§5.1.1, R8): current triplet
+/// validations made in the period on inquiries that had suggestions.
+#[derive(SimpleObject)]
+pub struct Acceptance {
+    pub validated: i64,
+    /// The final triplet is the model's top-1 suggestion.
+    pub accepted: i64,
+    /// `accepted / validated`; null when nothing was validated.
+    pub rate: Option<f64>,
+}
+
+impl Acceptance {
+    fn new(validated: i64, accepted: i64) -> Self {
+        Self {
+            validated,
+            accepted,
+            rate: (validated > 0).then(|| accepted as f64 / validated as f64),
+        }
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct ModelAcceptance {
+    pub model_version: String,
+    pub acceptance: Acceptance,
+}
+
+#[derive(SimpleObject)]
+pub struct TopicAcceptance {
+    /// The main topic of the final triplet.
+    pub main_topic: Option<Topic>,
+    pub acceptance: Acceptance,
+}
+
+#[derive(SimpleObject)]
+pub struct ClassifierAcceptance {
+    pub total: Acceptance,
+    pub by_model: Vec<ModelAcceptance>,
+    pub by_main_topic: Vec<TopicAcceptance>,
+}
+
 /// The dashboard's SLA section, computed only when asked for.
 #[derive(SimpleObject)]
 pub struct DashboardSla {
@@ -121,6 +162,68 @@ pub struct Dashboard {
 
 #[ComplexObject]
 impl Dashboard {
+    /// Unread incoming correspondences of open inquiries per handling team, now (R12).
+    async fn unread_by_team(&self, ctx: &Context<'_>) -> GqlResult<Vec<TeamCount>> {
+        let (svc, _) = ctx.services()?;
+        let reference = &ctx.shared()?.reference;
+        let mut rows: Vec<TeamCount> = d::unread_by_team(&svc.db, self.scope.office_id)
+            .await
+            .map_err(ApiError::from)?
+            .into_iter()
+            .map(|r| TeamCount {
+                team: reference.team(r.key).cloned().map(Team),
+                count: r.count,
+            })
+            .collect();
+        rows.sort_by_key(|t| std::cmp::Reverse(t.count));
+        Ok(rows)
+    }
+
+    /// The classifier's acceptance rate over the period: in total, per model version and per
+    /// main topic (grouped in SQL by version and triplet; rolled up to main topics here).
+    async fn classifier_acceptance(&self, ctx: &Context<'_>) -> GqlResult<ClassifierAcceptance> {
+        use std::collections::BTreeMap;
+        let (svc, _) = ctx.services()?;
+        let reference = &ctx.shared()?.reference;
+        let rows = d::classifier_acceptance(&svc.db, &self.scope)
+            .await
+            .map_err(ApiError::from)?;
+        let mut models: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
+        let mut topics: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+        let mut total = (0, 0);
+        for r in &rows {
+            let main = reference
+                .triplet(&r.final_triplet_code)
+                .map(|t| t.main_code.clone())
+                .unwrap_or_default();
+            for acc in [
+                models.entry(&r.model_version).or_default(),
+                topics.entry(main).or_default(),
+                &mut total,
+            ] {
+                acc.0 += r.validated;
+                acc.1 += r.accepted;
+            }
+        }
+        Ok(ClassifierAcceptance {
+            total: Acceptance::new(total.0, total.1),
+            by_model: models
+                .into_iter()
+                .map(|(v, (n, a))| ModelAcceptance {
+                    model_version: v.to_owned(),
+                    acceptance: Acceptance::new(n, a),
+                })
+                .collect(),
+            by_main_topic: topics
+                .into_iter()
+                .map(|(code, (n, a))| TopicAcceptance {
+                    main_topic: reference.topic(&code).cloned().map(Topic),
+                    acceptance: Acceptance::new(n, a),
+                })
+                .collect(),
+        })
+    }
+
     /// SLA figures over the inquiries *closed* in [from, to): share within target and median
     /// working time to close, in total and by office, team and triplet (groups by size).
     async fn sla(&self, ctx: &Context<'_>) -> GqlResult<DashboardSla> {

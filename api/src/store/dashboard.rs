@@ -181,3 +181,82 @@ pub async fn sla_figures(
         .all(db)
         .await
 }
+
+fn placeholder(backend: DbBackend, n: usize) -> String {
+    match backend {
+        DbBackend::Postgres => format!("${n}"),
+        _ => "?".to_owned(),
+    }
+}
+
+/// Unread incoming correspondences (from the customer or the representative) of open inquiries,
+/// per handling team, now (R12). The period does not apply: unread is a state, not an event.
+pub async fn unread_by_team(
+    db: &DatabaseConnection,
+    office_id: Option<i64>,
+) -> Result<Vec<IdCount>, DbErr> {
+    let backend = db.get_database_backend();
+    let mut values: Vec<Value> = Vec::new();
+    let office = match office_id {
+        Some(o) => {
+            values.push(o.into());
+            format!(" AND i.office_id = {}", placeholder(backend, 1))
+        }
+        None => String::new(),
+    };
+    let sql = format!(
+        "SELECT i.team_id AS key, COUNT(*) AS count \
+         FROM correspondences c JOIN inquiries i ON i.id = c.inquiry_id \
+         WHERE c.read_at IS NULL AND c.direction IN ('FROM_CUSTOMER', 'FROM_REPRESENTATIVE') \
+           AND i.closed_at IS NULL{office} \
+         GROUP BY i.team_id"
+    );
+    IdCount::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
+        .all(db)
+        .await
+}
+
+/// Current (not superseded) triplet validations made in the period on inquiries that had a
+/// suggestion, per model version and final triplet: how many, and how many kept the model's
+/// top-1 suggestion (§5.1.1, R8).
+#[derive(Debug, Clone, PartialEq, FromQueryResult)]
+pub struct AcceptanceRow {
+    pub model_version: String,
+    pub final_triplet_code: String,
+    pub validated: i64,
+    pub accepted: i64,
+}
+
+pub async fn classifier_acceptance(
+    db: &DatabaseConnection,
+    s: &DashboardScope,
+) -> Result<Vec<AcceptanceRow>, DbErr> {
+    let backend = db.get_database_backend();
+    let p = |n| placeholder(backend, n);
+    let mut values: Vec<Value> = vec![s.from.into(), s.to.into()];
+    let office = match s.office_id {
+        Some(o) => {
+            values.push(o.into());
+            format!(
+                " AND v.inquiry_id IN (SELECT id FROM inquiries WHERE office_id = {})",
+                p(3)
+            )
+        }
+        None => String::new(),
+    };
+    let sql = format!(
+        "SELECT v.model_version AS model_version, v.final_triplet_code AS final_triplet_code, \
+                COUNT(*) AS validated, \
+                SUM(CASE WHEN v.final_triplet_code = v.suggested_top1 THEN 1 ELSE 0 END) AS accepted \
+         FROM triplet_validations v \
+         WHERE v.superseded_at IS NULL AND v.suggested_top1 IS NOT NULL \
+           AND v.model_version IS NOT NULL \
+           AND v.created_at >= {} AND v.created_at < {}{office} \
+         GROUP BY v.model_version, v.final_triplet_code",
+        p(1),
+        p(2)
+    );
+    AcceptanceRow::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
+        .all(db)
+        .await
+}

@@ -1,6 +1,6 @@
 //! Dashboards (R43) and the handled share where waiting for the customer counts (R23).
 
-use serde_json::json;
+use serde_json::{Value, json};
 use tests::{TestApp, error_code};
 
 const Q: &str = "query($o: ID){ dashboard(officeId: $o) { total handled byStatus { status { code nameHe } count } byChannel { channel count } byTeam { team { code } count } byTriplet { triplet { code } count } openAge { days count } } }";
@@ -182,4 +182,95 @@ async fn r28_dashboard_sla_share_within_target_and_median_time_to_close() {
         r["data"]["dashboard"]["sla"]["total"]["closed"].as_i64(),
         Some(expected as i64)
     );
+}
+
+/// R43, R8, R12: the dashboard's classifier acceptance agrees with the validations recorded on
+/// each inquiry (accepted = the final triplet is the model's top-1), and the unread count of a
+/// team rises by the customer's messages and falls when the clerk reads them.
+#[tokio::test]
+async fn r43_r8_r12_dashboard_classifier_acceptance_and_unread_per_team() {
+    use super::lifecycle::{CORR, fresh_inquiry, ok};
+    use api::infra::clock::Clock;
+    use chrono::Duration;
+
+    let app = TestApp::spawn().await;
+    app.clock.advance(Duration::seconds(1));
+    let since = app.clock.now();
+    let q = "query($f: DateTime){ dashboard(from: $f) { classifierAcceptance { total { validated accepted rate } byModel { modelVersion acceptance { validated accepted } } byMainTopic { mainTopic { code } acceptance { validated accepted } } } unreadByTeam { team { id } count } } }";
+    let hq = app.token("HQ_MAIN_TEAM").await;
+    let unread_of = |d: &Value, team: &Value| -> i64 {
+        d["unreadByTeam"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| &r["team"]["id"] == team)
+            .map_or(0, |r| r["count"].as_i64().unwrap())
+    };
+    app.clock.advance(Duration::seconds(1));
+    let before = app.gql(&hq, q, json!({"f": since})).await;
+    assert!(before.get("errors").is_none(), "{before}");
+    let before = before["data"]["dashboard"].clone();
+    assert_eq!(before["classifierAcceptance"]["total"]["validated"], 0);
+    assert!(before["classifierAcceptance"]["total"]["rate"].is_null());
+
+    let m = "mutation($i: ValidateTripletInput!){ validateTriplet(input:$i){ validation { finalTriplet { code } modelVersion suggestedTop1 } } }";
+    let (t1, a, clerk_a) = fresh_inquiry(&app, &["IT.REFUND.STATUS", "IT.WORKGRANT.STATUS"]).await;
+    let (_, b, clerk_b) = fresh_inquiry(&app, &["IT.CERT.RESIDENCY", "IT.FILE.CLOSE"]).await;
+    let va = ok(
+        &app.gql(
+            &clerk_a,
+            m,
+            json!({"i": {"inquiryId": a["id"], "verdict": "ACCEPTED"}}),
+        )
+        .await,
+        "validateTriplet",
+    )["validation"]
+        .clone();
+    let vb = ok(&app.gql(&clerk_b, m, json!({"i": {"inquiryId": b["id"], "verdict": "CORRECTED", "tripletCode": "IT.ANNUAL.SUBMIT"}})).await, "validateTriplet")["validation"].clone();
+    let accepted = [&va, &vb]
+        .iter()
+        .filter(|v| v["finalTriplet"]["code"] == v["suggestedTop1"])
+        .count() as i64;
+    // Two messages from the customer on inquiry a.
+    for i in 0..2 {
+        ok(
+            &app.gql(
+                &t1,
+                CORR,
+                json!({"input": {"inquiryId": a["id"], "body": format!("עדכון {i}")}}),
+            )
+            .await,
+            "addCorrespondence",
+        );
+    }
+    app.clock.advance(Duration::seconds(1));
+    let after = app.gql(&hq, q, json!({"f": since})).await;
+    assert!(after.get("errors").is_none(), "{after}");
+    let d = &after["data"]["dashboard"];
+    let acc = &d["classifierAcceptance"];
+    assert_eq!(acc["total"]["validated"], 2);
+    assert_eq!(acc["total"]["accepted"], accepted);
+    assert_eq!(acc["total"]["rate"].as_f64(), Some(accepted as f64 / 2.0));
+    assert_eq!(acc["byModel"][0]["modelVersion"], va["modelVersion"]);
+    assert_eq!(acc["byModel"][0]["acceptance"]["validated"], 2);
+    let per_topic: i64 = acc["byMainTopic"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["acceptance"]["validated"].as_i64().unwrap())
+        .sum();
+    assert_eq!(per_topic, 2);
+    let team = &a["team"]["id"];
+    assert_eq!(unread_of(d, team), unread_of(&before, team) + 2);
+    // The clerk reads them: the team's count falls back.
+    let r = app
+        .gql(
+            &clerk_a,
+            "mutation($i: InquiryRefInput!){ markRead(input: $i) { inquiry { id } } }",
+            json!({"i": {"inquiryId": a["id"]}}),
+        )
+        .await;
+    ok(&r, "markRead");
+    let d = app.gql(&hq, q, json!({"f": since})).await["data"]["dashboard"].clone();
+    assert_eq!(unread_of(&d, team), unread_of(&before, team));
 }
