@@ -139,12 +139,18 @@ async fn graphql_ws(
                         .auth
                         .verify_header(&header)
                         .map_err(|e| async_graphql::Error::new(e.message))?;
+                    let scope = state
+                        .services
+                        .read_scope(&principal)
+                        .await
+                        .map_err(|e| async_graphql::Error::new(e.message))?;
                     let request_id = format!("ws-{}", REQUEST_SEQ.fetch_add(1, Ordering::Relaxed));
                     let mut data = async_graphql::Data::default();
                     data.insert(RequestCtx {
                         principal,
                         loaders: Loaders::new(&state.db),
                         request_id,
+                        scope,
                         reads: Default::default(),
                     });
                     Ok(data)
@@ -266,6 +272,17 @@ async fn graphql(
             tracing::warn!(error = %e, "rate limiter unavailable; request allowed");
         }
     }
+    let scope = match state.services.read_scope(&principal).await {
+        Ok(s) => s,
+        Err(err) => {
+            let status = if err.code == ErrorCode::Forbidden {
+                StatusCode::FORBIDDEN
+            } else {
+                StatusCode::INTERNAL_SERVER_ERROR
+            };
+            return error_response(status, &err, graphql_media);
+        }
+    };
     let request_id = format!("req-{}", REQUEST_SEQ.fetch_add(1, Ordering::Relaxed));
     let mut request = req.into_inner();
     if let Err(e) = check_aliases(&request.query) {
@@ -281,6 +298,7 @@ async fn graphql(
         principal,
         loaders: Loaders::new(&state.db),
         request_id,
+        scope,
         reads: reads.clone(),
     };
     let mut resp = match tokio::time::timeout(

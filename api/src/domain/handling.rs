@@ -42,6 +42,48 @@ pub fn may_handle(s: &Staff, p: &Place) -> bool {
         || s.manages_office(p.office_id)
 }
 
+/// Roles that read every inquiry in the country: the HQ main team handles anything (§7);
+/// information-centre agents answer callers from anywhere about all of their inquiries (the
+/// authorised clerk of R2); auditors audit everything; administrators run the system; data
+/// scientists study all inquiries (without direct identifiers, by the field policy).
+const NATIONWIDE: [Role; 5] = [
+    Role::HqMainTeam,
+    Role::InfoCenterAgent,
+    Role::Auditor,
+    Role::Admin,
+    Role::DataScientist,
+];
+
+/// The rows a staff member reads (issue 4 §2): nationwide roles everything; everyone else the
+/// business unit (the own office), the own teams' inquiries wherever they sit, and what is
+/// assigned to them. Handling is narrower still ([`may_handle`]).
+pub fn staff_read_scope(s: &Staff) -> super::ReadScope {
+    if NATIONWIDE.iter().any(|r| s.has(*r)) {
+        return super::ReadScope::All;
+    }
+    super::ReadScope::Staff {
+        office_ids: s.office_id.into_iter().collect(),
+        team_ids: s.team_ids.clone(),
+        user_id: s.user_id,
+    }
+}
+
+/// Whether a staff member may read an inquiry at `p` (the same rule as the SQL predicate).
+pub fn may_read(s: &Staff, p: &Place) -> bool {
+    match staff_read_scope(s) {
+        super::ReadScope::Staff {
+            office_ids,
+            team_ids,
+            user_id,
+        } => {
+            office_ids.contains(&p.office_id)
+                || team_ids.contains(&p.team_id)
+                || p.assignee_id == Some(user_id)
+        }
+        _ => true,
+    }
+}
+
 /// R26: a coordinator of the team, or a CRM trustee (or manager) of the office, releases an
 /// assigned inquiry back to the team's stock.
 pub fn may_release(s: &Staff, p: &Place) -> bool {
@@ -147,6 +189,62 @@ mod tests {
             office_id: Some(1),
             team_ids: vec![team],
             roles: vec![Role::Clerk],
+        }
+    }
+
+    /// Issue 4 §2: a clerk reads the own office, the own teams wherever they sit, and what is
+    /// assigned to them; nothing else. Nationwide roles read everything.
+    #[test]
+    fn r2_staff_read_the_business_unit_and_nationwide_roles_everything() {
+        let c = clerk(10);
+        let at = |office_id, team_id, assignee_id| Place {
+            office_id,
+            team_id,
+            assignee_id,
+        };
+        assert!(may_read(&c, &at(1, 99, None)), "own office, any team");
+        assert!(may_read(&c, &at(5, 10, None)), "own team in another office");
+        assert!(may_read(&c, &at(5, 99, Some(7))), "assigned to them");
+        assert!(!may_read(&c, &at(5, 99, None)), "another office");
+        assert!(
+            !may_read(&c, &at(5, 99, Some(8))),
+            "another office, another clerk"
+        );
+        let no_office = Staff {
+            office_id: None,
+            team_ids: vec![],
+            ..clerk(10)
+        };
+        assert!(
+            !may_read(&no_office, &at(1, 10, None)),
+            "no unit reads nothing"
+        );
+        for r in [
+            Role::HqMainTeam,
+            Role::InfoCenterAgent,
+            Role::Auditor,
+            Role::Admin,
+            Role::DataScientist,
+        ] {
+            let s = Staff {
+                roles: vec![r],
+                ..clerk(10)
+            };
+            assert_eq!(staff_read_scope(&s), crate::domain::ReadScope::All, "{r:?}");
+            assert!(may_read(&s, &at(5, 99, None)));
+        }
+        for r in [
+            Role::Clerk,
+            Role::Coordinator,
+            Role::CrmTrustee,
+            Role::OfficeManager,
+            Role::DeputyOfficeManager,
+        ] {
+            let s = Staff {
+                roles: vec![r],
+                ..clerk(10)
+            };
+            assert!(!may_read(&s, &at(5, 99, None)), "{r:?} is office-bound");
         }
     }
     const P: Place = Place {

@@ -45,17 +45,26 @@ impl Principal {
     }
 }
 
-/// What a principal may read, until the full policy of the security issue: staff read
-/// everything, a customer its own inquiries, a representative the inquiries it opened and those
-/// of clients it holds a power of attorney for.
+/// The rows a principal may read (issue 4 §2): the HQ main team, auditors, administrators and
+/// data scientists everything; other staff their business unit (see
+/// [`super::handling::staff_read_scope`]); a customer its own inquiries; a representative the
+/// inquiries it opened and those of clients it holds a power of attorney for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReadScope {
     All,
+    /// Office-bound staff: inquiries in these offices, in these teams, or assigned to the user.
+    Staff {
+        office_ids: Vec<i64>,
+        team_ids: Vec<i64>,
+        user_id: i64,
+    },
     Customer(i64),
     Representative(i64),
 }
 
 impl Principal {
+    /// The scope known from the token alone; staff are narrowed to their business unit by
+    /// [`super::handling::staff_read_scope`] once their office and teams are loaded.
     pub fn read_scope(&self) -> ReadScope {
         match self.kind {
             PrincipalKind::Staff(_) => ReadScope::All,

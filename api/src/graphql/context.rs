@@ -24,6 +24,8 @@ pub struct RequestCtx {
     pub principal: Principal,
     pub loaders: Loaders,
     pub request_id: String,
+    /// The rows this principal reads (loaded once per request).
+    pub scope: ReadScope,
     /// Personal-data reads of this request, for its audit row.
     pub reads: super::guards::SharedReadLog,
 }
@@ -35,7 +37,7 @@ pub trait CtxExt {
         Ok(&self.req()?.principal)
     }
     fn scope(&self) -> GqlResult<ReadScope> {
-        Ok(self.req()?.principal.read_scope())
+        Ok(self.req()?.scope.clone())
     }
     /// The use cases and the acting principal.
     fn services(

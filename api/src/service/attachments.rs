@@ -56,7 +56,7 @@ pub async fn add(svc: &Services, actor: &Actor, input: AddInput) -> Result<Added
     let txn = svc.db.begin().await?;
     let before = svc.lock(&txn, input.inquiry_id, None).await?;
     let visible = match actor.principal.read_scope() {
-        ReadScope::All => staff
+        ReadScope::All | ReadScope::Staff { .. } => staff
             .as_ref()
             .is_some_and(|s| handling::may_handle(s, &place(&before))),
         ReadScope::Customer(c) => before.customer_id == c,

@@ -372,6 +372,10 @@ impl Services {
         loop {
             let batch = q::without_sla(&self.db, after, REFRESH_BATCH).await?;
             let Some(last) = batch.last() else {
+                if n > 0 {
+                    // Many rows changed: refresh the planner's statistics (see the seed).
+                    self.db.execute_unprepared("ANALYZE inquiries").await?;
+                }
                 return Ok(n);
             };
             after = last.id;

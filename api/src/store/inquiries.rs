@@ -188,6 +188,16 @@ fn sort_expr(field: SortField) -> Expr {
 pub fn scoped(select: Select<inquiry::Entity>, scope: &ReadScope) -> Select<inquiry::Entity> {
     match scope {
         ReadScope::All => select,
+        ReadScope::Staff {
+            office_ids,
+            team_ids,
+            user_id,
+        } => select.filter(
+            Condition::any()
+                .add(inquiry::Column::OfficeId.is_in(office_ids.clone()))
+                .add(inquiry::Column::TeamId.is_in(team_ids.clone()))
+                .add(inquiry::Column::AssigneeId.eq(*user_id)),
+        ),
         ReadScope::Customer(id) => select.filter(inquiry::Column::CustomerId.eq(*id)),
         ReadScope::Representative(rep) => select.filter(
             Condition::any()

@@ -82,7 +82,9 @@ pub async fn customer_visible<C: sea_orm::ConnectionTrait>(
     customer_id: i64,
 ) -> Result<bool, DbErr> {
     Ok(match scope {
-        ReadScope::All => true,
+        // Staff find any customer (a phone caller from anywhere in the country, R1); their
+        // inquiries stay scoped.
+        ReadScope::All | ReadScope::Staff { .. } => true,
         ReadScope::Customer(id) => *id == customer_id,
         ReadScope::Representative(rep) => {
             power_of_attorney::Entity::find()

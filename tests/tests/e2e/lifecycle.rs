@@ -244,7 +244,8 @@ async fn r17_r18_r19_status_changes_follow_the_table_and_the_field_rules() {
     // Closed: no staff exit.
     let r = app.gql(&clerk, CHANGE, json!({"input": {"inquiryId": id, "status": "IN_TREATMENT", "proposedSolution": "x", "responseToCustomer": "y"}})).await;
     assert_eq!(error_code(&r), Some("INVALID_TRANSITION"));
-    // A clerk of another team may not touch it.
+    // A clerk of another office: the inquiry is outside the business unit, so it does not
+    // exist for them (NOT_FOUND, issue 4 §9).
     let other = app.token_for_user("hq.hq_provident.1").await;
     let inq2 = open_as(
         &app,
@@ -253,7 +254,7 @@ async fn r17_r18_r19_status_changes_follow_the_table_and_the_field_rules() {
     )
     .await;
     let r = app.gql(&other, CHANGE, json!({"input": {"inquiryId": inq2["id"], "status": "CLOSED_HANDLED", "responseToCustomer": "y"}})).await;
-    assert_eq!(error_code(&r), Some("FORBIDDEN"));
+    assert_eq!(error_code(&r), Some("NOT_FOUND"));
     // Customers cannot change statuses.
     let r = app.gql(&t, CHANGE, json!({"input": {"inquiryId": inq2["id"], "status": "CLOSED_HANDLED", "responseToCustomer": "y"}})).await;
     assert_eq!(error_code(&r), Some("FORBIDDEN"));

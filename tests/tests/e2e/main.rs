@@ -5,6 +5,7 @@
 
 mod abuse;
 mod attachments;
+mod bola;
 mod dashboard;
 mod foundation;
 mod lifecycle;

@@ -82,7 +82,8 @@ async fn a_cursor_from_another_sort_order_is_refused() {
 #[tokio::test]
 async fn r1_customer_file_holds_all_inquiries_across_tax_domains() {
     let app = TestApp::spawn().await;
-    let staff = app.token("CLERK").await;
+    // R2: the authorised clerk (an information-centre agent answers callers from anywhere).
+    let staff = app.token("INFO_CENTER_AGENT").await;
     // Find a customer with inquiries in more than one tax domain.
     let r = app.gql(&staff, "{ customers(first: 60) { edges { node { id inquiries(first: 30) { totalCount edges { node { triplet { main { code } } customer { id } } } } } } } }", json!({})).await;
     assert!(r.get("errors").is_none(), "{r}");
@@ -228,7 +229,8 @@ async fn node_resolves_every_type_it_hands_out() {
 #[tokio::test]
 async fn a_page_of_50_with_nested_objects_costs_at_most_8_statements() {
     let app = TestApp::spawn().await;
-    let t = app.token("CLERK").await;
+    // Nationwide reader: a full page of 50 (a clerk's business unit may hold fewer).
+    let t = app.token("HQ_MAIN_TEAM").await;
     let q = "{ inquiries(first: 50) { edges { node { number customer { fullName } team { nameHe office { code } } assignee { fullName } statusHistory(last: 5) { kind at toAssignee { fullName } } } } } }";
     // Warm-up (token lookups etc. are not part of the measured request).
     let _ = app.gql(&t, "{ me { kind } }", json!({})).await;

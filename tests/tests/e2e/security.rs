@@ -252,7 +252,8 @@ async fn r3_auditors_read_the_append_only_audit_log() {
 async fn r37_information_expansion_needs_a_verified_customer_and_a_daily_reidentification() {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let app = TestApp::spawn().await;
-    let clerk = app.token("CLERK").await;
+    // A nationwide reader: the inquiries below may sit in any office.
+    let clerk = app.token("HQ_MAIN_TEAM").await;
     let codec = api::graphql::ids::IdCodec::new(&app.state.config.node_id_secret);
     let first_inquiry_of = |level: &'static str| {
         let db = app.state.db.clone();

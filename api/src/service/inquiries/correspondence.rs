@@ -29,7 +29,11 @@ async fn lock_visible(
 ) -> Result<inquiry::Model, DomainError> {
     let m = svc.lock(txn, id, None).await?;
     let visible = match actor.principal.read_scope() {
-        ReadScope::All => true,
+        // Staff outside the business unit: the inquiry does not exist for them.
+        ReadScope::All | ReadScope::Staff { .. } => {
+            let staff = svc.staff(txn, actor).await?;
+            crate::domain::handling::may_read(&staff, &place(&m))
+        }
         ReadScope::Customer(c) => m.customer_id == c,
         ReadScope::Representative(r) => {
             m.representative_id == Some(r)

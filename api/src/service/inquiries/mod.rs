@@ -152,6 +152,24 @@ impl Services {
         })
     }
 
+    /// The rows `principal` may read: staff are narrowed to their business unit (issue 4 §2).
+    pub async fn read_scope(
+        &self,
+        principal: &crate::domain::Principal,
+    ) -> Result<crate::domain::ReadScope, DomainError> {
+        match principal.kind {
+            PrincipalKind::Staff(_) => {
+                let actor = Actor {
+                    principal: principal.clone(),
+                    request_id: None,
+                };
+                let staff = self.staff(&self.db, &actor).await?;
+                Ok(crate::domain::handling::staff_read_scope(&staff))
+            }
+            _ => Ok(principal.read_scope()),
+        }
+    }
+
     /// Locks an inquiry for change; NOT_FOUND if missing; CONFLICT if the caller's expected
     /// version is stale (optimistic locking on top of the row lock).
     pub(crate) async fn lock(
@@ -187,6 +205,10 @@ impl Services {
         let staff = self.staff(&self.db, actor).await?;
         let txn = sea_orm::TransactionTrait::begin(&self.db).await?;
         let m = self.lock(&txn, inquiry_id, expected_version).await?;
+        // Outside the staff member's business unit the inquiry does not exist for them.
+        if !crate::domain::handling::may_read(&staff, &place(&m)) {
+            return Err(DomainError::not_found("inquiry"));
+        }
         Ok((staff, txn, m))
     }
 

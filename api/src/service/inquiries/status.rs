@@ -213,6 +213,9 @@ pub async fn close_together(
     // Locks in id order, so concurrent batches cannot deadlock.
     for id in &ids {
         let before = svc.lock(&txn, *id, None).await?;
+        if !handling::may_read(&staff, &place(&before)) {
+            return Err(DomainError::not_found("inquiry"));
+        }
         if *customer.get_or_insert(before.customer_id) != before.customer_id {
             return Err(DomainError::validation(
                 "inquiries closed together must belong to one customer",
