@@ -16,6 +16,7 @@ mod m20261128_000007_audit_append_only;
 mod m20261128_000008_system_templates;
 mod m20261128_000009_sla_figures;
 mod m20261128_000010_saved_views;
+mod m20261128_000011_open_due_index;
 pub mod reference;
 pub mod seed;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000008_system_templates::Migration),
             Box::new(m20261128_000009_sla_figures::Migration),
             Box::new(m20261128_000010_saved_views::Migration),
+            Box::new(m20261128_000011_open_due_index::Migration),
         ]
     }
 }

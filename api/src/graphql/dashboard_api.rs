@@ -13,7 +13,7 @@ use super::types::enums::StatusLabel;
 use super::types::reference::{Office, Team, Topic, Triplet};
 use crate::domain::principal::PrincipalKind;
 use crate::domain::{Role, Status, sla};
-use crate::store::dashboard::{self as d, DashboardScope, SlaGroup, SlaKey};
+use crate::store::dashboard::{self as d, DashboardScope, SlaGroup};
 
 #[derive(SimpleObject)]
 pub struct StatusCount {
@@ -230,18 +230,21 @@ impl Dashboard {
         let (svc, _) = ctx.services()?;
         let reference = &ctx.shared()?.reference;
         let db = &svc.db;
-        let get = |key| d::sla_figures(db, &self.scope, key);
-        let total = get(SlaKey::Total).await.map_err(ApiError::from)?;
-        let total = total.first().map(SlaFigures::from).unwrap_or(SlaFigures {
+        let d::SlaBreakdown {
+            total,
+            mut offices,
+            mut teams,
+            mut triplets,
+        } = d::sla_breakdown(db, &self.scope)
+            .await
+            .map_err(ApiError::from)?;
+        let total = total.as_ref().map(SlaFigures::from).unwrap_or(SlaFigures {
             closed: 0,
             within_target: 0,
             share_within_target: None,
             median_working_time: None,
             median_working_hours: None,
         });
-        let mut offices = get(SlaKey::Office).await.map_err(ApiError::from)?;
-        let mut teams = get(SlaKey::Team).await.map_err(ApiError::from)?;
-        let mut triplets = get(SlaKey::Triplet).await.map_err(ApiError::from)?;
         for g in [&mut offices, &mut teams, &mut triplets] {
             g.sort_by(|a, b| b.closed.cmp(&a.closed).then_with(|| a.key.cmp(&b.key)));
         }

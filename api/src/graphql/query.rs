@@ -178,16 +178,7 @@ impl CoreQuery {
         if let Some(text) = search {
             f.search = Some(crate::service::views::parse_search(&text)?);
         }
-        inquiry_connection(
-            ctx,
-            f,
-            order_by.unwrap_or_default(),
-            first,
-            after,
-            last,
-            before,
-        )
-        .await
+        inquiry_connection(ctx, f, order_by, first, after, last, before).await
     }
 
     /// A customer by global ID (R1: with all of the customer's inquiries).

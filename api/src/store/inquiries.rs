@@ -159,8 +159,9 @@ pub struct Window {
     pub backward: bool,
 }
 
-/// The expression a list sorts by.
-fn sort_expr(field: SortField) -> Expr {
+/// The expression a list sorts by. A nullable column the filter already makes non-null sorts
+/// by the plain column, so its index serves the order.
+fn sort_expr(field: SortField, f: &InquiryFilter) -> Expr {
     use inquiry::Column as C;
     let coalesce = |c: C, v: sea_orm::Value| {
         Expr::expr(sea_orm::sea_query::Func::coalesce([
@@ -172,7 +173,13 @@ fn sort_expr(field: SortField) -> Expr {
         SortField::OpenedAt => Expr::col(C::OpenedAt),
         SortField::UpdatedAt => Expr::col(C::UpdatedAt),
         SortField::StatusChangedAt => Expr::col(C::StatusChangedAt),
+        SortField::ClosedAt
+            if f.open == Some(false) || f.closed_from.is_some() || f.closed_to.is_some() =>
+        {
+            Expr::col(C::ClosedAt)
+        }
         SortField::ClosedAt => coalesce(C::ClosedAt, time_sentinel().into()),
+        SortField::DueAt if f.due_by.is_some() => Expr::col(C::DueAt),
         SortField::DueAt => coalesce(C::DueAt, time_sentinel().into()),
         SortField::Number => Expr::col(C::Number),
         SortField::TeamId => Expr::col(C::TeamId),
@@ -417,7 +424,7 @@ pub async fn list(
     dir: SortDir,
     window: &Window,
 ) -> Result<(Vec<inquiry::Model>, bool), DbErr> {
-    let key = sort_expr(field);
+    let key = sort_expr(field, filter);
     // Walking backwards reverses the order; results are flipped back below.
     let ascending = (dir == SortDir::Asc) != window.backward;
     let mut s = filtered(scoped(inquiry::Entity::find(), scope), filter);

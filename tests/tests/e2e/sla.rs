@@ -457,7 +457,7 @@ fn sla_clock_page_of_100_inquiries_x_20_history_rows() {
 #[tokio::test]
 async fn r28_breach_filter_finds_open_inquiries_past_their_due_date() {
     let app = TestApp::spawn().await;
-    let (t, _) = super::lifecycle::customer(&app).await;
+    let (t, cid) = super::lifecycle::customer(&app).await;
     let triplet = super::lifecycle::free_triplet(
         &app,
         &t,
@@ -466,7 +466,8 @@ async fn r28_breach_filter_finds_open_inquiries_past_their_due_date() {
     .await;
     let inq = super::lifecycle::open_as(&app, &t, &triplet).await;
     let staff = app.token("HQ_MAIN_TEAM").await;
-    let q = "query($b: Boolean, $h: Int){ inquiries(first: 100, filter: { slaBreached: $b, dueWithinHours: $h }) { edges { node { id } } } }";
+    // Most urgent first by default: the customer filter keeps this customer's rows in view.
+    let q = "query($b: Boolean, $h: Int, $c: [ID!]){ inquiries(first: 100, filter: { slaBreached: $b, dueWithinHours: $h, customerIds: $c }) { edges { node { id sla { dueAt } } } } }";
     let ids = |r: &serde_json::Value| -> Vec<String> {
         r["data"]["inquiries"]["edges"]
             .as_array()
@@ -477,16 +478,36 @@ async fn r28_breach_filter_finds_open_inquiries_past_their_due_date() {
     };
     let id = inq["id"].as_str().unwrap().to_string();
     assert!(
-        !ids(&app.gql(&staff, q, serde_json::json!({"b": true})).await).contains(&id),
+        !ids(&app
+            .gql(&staff, q, serde_json::json!({"b": true, "c": [cid]}))
+            .await)
+        .contains(&id),
         "not breached at opening"
     );
     assert!(
-        ids(&app.gql(&staff, q, serde_json::json!({"h": 24 * 60})).await).contains(&id),
+        ids(&app
+            .gql(&staff, q, serde_json::json!({"h": 24 * 60, "c": [cid]}))
+            .await)
+        .contains(&id),
         "due within 60 days"
     );
     app.clock.advance(chrono::Duration::days(60));
     assert!(
-        ids(&app.gql(&staff, q, serde_json::json!({"b": true})).await).contains(&id),
+        ids(&app
+            .gql(&staff, q, serde_json::json!({"b": true, "c": [cid]}))
+            .await)
+        .contains(&id),
         "breached 60 days later"
     );
+    // Without an order, the SLA filters list the most overdue first.
+    let r = app.gql(&staff, q, serde_json::json!({"b": true})).await;
+    let due: Vec<&str> = r["data"]["inquiries"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        // A paused clock shows no due date (the stored one still orders the row).
+        .filter_map(|e| e["node"]["sla"]["dueAt"].as_str())
+        .collect();
+    assert!(due.len() > 1);
+    assert!(due.windows(2).all(|w| w[0] <= w[1]), "{due:?}");
 }

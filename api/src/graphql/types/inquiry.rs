@@ -686,7 +686,7 @@ impl TotalCount {
 pub async fn inquiry_connection(
     ctx: &Context<'_>,
     filter: InquiryFilter,
-    order: InquiryOrder,
+    order: Option<InquiryOrder>,
     first: Option<i32>,
     after: Option<String>,
     last: Option<i32>,
@@ -694,6 +694,16 @@ pub async fn inquiry_connection(
 ) -> GqlResult<Connection<String, Inquiry, TotalCount>> {
     let shared = ctx.shared()?;
     let scope = ctx.scope()?;
+    // Without an explicit order, the SLA filters list the most urgent first (and use the
+    // open-inquiries due-date index); everything else the newest first.
+    let order = order.unwrap_or(if filter.due_by.is_some() {
+        InquiryOrder {
+            field: InquiryOrderField::DueAt,
+            direction: OrderDirection::Asc,
+        }
+    } else {
+        InquiryOrder::default()
+    });
     let field = SortField::from(order.field);
     let dir = match order.direction {
         OrderDirection::Asc => SortDir::Asc,

@@ -103,16 +103,7 @@ impl Customer {
     ) -> GqlResult<Connection<String, Inquiry, TotalCount>> {
         let mut f = filter.unwrap_or_default().into_store(ctx)?;
         f.customer_id = Some(self.0.id);
-        inquiry_connection(
-            ctx,
-            f,
-            order_by.unwrap_or_default(),
-            first,
-            after,
-            last,
-            before,
-        )
-        .await
+        inquiry_connection(ctx, f, order_by, first, after, last, before).await
     }
 }
 
