@@ -191,6 +191,42 @@ fn sort_expr(field: SortField, f: &InquiryFilter) -> Expr {
     }
 }
 
+/// Whether the filter alone keeps the rows inside an office-bound staff scope (a view of the
+/// own office, the own teams, or the own assignments): the scope's OR of three predicates is
+/// then left out, so the planner sees a plain, indexable condition.
+fn scope_implied(scope: &ReadScope, f: &InquiryFilter) -> bool {
+    let ReadScope::Staff {
+        office_ids,
+        team_ids,
+        user_id,
+    } = scope
+    else {
+        return false;
+    };
+    let within =
+        |ids: &[i64], allowed: &[i64]| !ids.is_empty() && ids.iter().all(|i| allowed.contains(i));
+    let view = f.view.as_ref();
+    within(&f.office_ids, office_ids)
+        || within(&f.team_ids, team_ids)
+        || f.assignee_ids == [*user_id]
+        || view
+            .and_then(|v| v.office_ids.as_deref())
+            .is_some_and(|o| within(o, office_ids))
+        || view
+            .and_then(|v| v.team_ids.as_deref())
+            .is_some_and(|t| within(t, team_ids))
+        || view.and_then(|v| v.assignee_ids.as_deref()) == Some(&[*user_id][..])
+}
+
+/// The inquiries a scope may read, narrowed by a filter.
+fn scoped_filtered(scope: &ReadScope, f: &InquiryFilter) -> Select<inquiry::Entity> {
+    if scope_implied(scope, f) {
+        filtered(inquiry::Entity::find(), f)
+    } else {
+        filtered(scoped(inquiry::Entity::find(), scope), f)
+    }
+}
+
 /// Restricts a select to what the scope may read.
 pub fn scoped(select: Select<inquiry::Entity>, scope: &ReadScope) -> Select<inquiry::Entity> {
     match scope {
@@ -427,7 +463,7 @@ pub async fn list(
     let key = sort_expr(field, filter);
     // Walking backwards reverses the order; results are flipped back below.
     let ascending = (dir == SortDir::Asc) != window.backward;
-    let mut s = filtered(scoped(inquiry::Entity::find(), scope), filter);
+    let mut s = scoped_filtered(scope, filter);
     if let Some(pos) = &window.cursor {
         let value = pos.value();
         let (past, id_past) = if ascending {
@@ -470,9 +506,7 @@ pub async fn count(
     scope: &ReadScope,
     filter: &InquiryFilter,
 ) -> Result<u64, DbErr> {
-    filtered(scoped(inquiry::Entity::find(), scope), filter)
-        .count(db)
-        .await
+    scoped_filtered(scope, filter).count(db).await
 }
 
 pub async fn find(
@@ -699,4 +733,75 @@ pub async fn suggestions_of<C: sea_orm::ConnectionTrait>(
         .order_by_asc(triplet_suggestion::Column::Rank)
         .one(db)
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The scope may be left out only when the filter keeps every row inside it: a wrong
+    /// "implied" would be a leak, so every other case keeps the scope.
+    #[test]
+    fn r2_a_staff_scope_is_left_out_only_when_the_filter_implies_it() {
+        let scope = ReadScope::Staff {
+            office_ids: vec![1],
+            team_ids: vec![10, 11],
+            user_id: 7,
+        };
+        let with = |f: InquiryFilter| scope_implied(&scope, &f);
+        let view = |v: ViewScope| InquiryFilter {
+            view: Some(v),
+            ..Default::default()
+        };
+        assert!(with(InquiryFilter {
+            office_ids: vec![1],
+            ..Default::default()
+        }));
+        assert!(with(InquiryFilter {
+            team_ids: vec![11],
+            ..Default::default()
+        }));
+        assert!(with(InquiryFilter {
+            assignee_ids: vec![7],
+            ..Default::default()
+        }));
+        assert!(with(view(ViewScope {
+            office_ids: Some(vec![1]),
+            ..Default::default()
+        })));
+        assert!(with(view(ViewScope {
+            team_ids: Some(vec![10, 11]),
+            ..Default::default()
+        })));
+        assert!(with(view(ViewScope {
+            assignee_ids: Some(vec![7]),
+            ..Default::default()
+        })));
+        // Not implied: nothing, another office among them, another clerk, another team.
+        assert!(!with(InquiryFilter::default()));
+        assert!(!with(InquiryFilter {
+            office_ids: vec![1, 2],
+            ..Default::default()
+        }));
+        assert!(!with(InquiryFilter {
+            assignee_ids: vec![7, 8],
+            ..Default::default()
+        }));
+        assert!(!with(view(ViewScope {
+            team_ids: Some(vec![12]),
+            ..Default::default()
+        })));
+        assert!(!with(view(ViewScope {
+            assignee_ids: Some(vec![8, 9]),
+            ..Default::default()
+        })));
+        // Other scopes are always applied.
+        assert!(!scope_implied(
+            &ReadScope::Customer(3),
+            &InquiryFilter {
+                customer_ids: vec![3],
+                ..Default::default()
+            }
+        ));
+    }
 }

@@ -7,7 +7,7 @@
 //! BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench1m (the default; created if missing)
 //! ```
 //! Arguments: inquiries to seed into an empty database (default 1,000,000), repetitions per
-//! query (default 200). Requests are sequential, one at a time; prints p50/p99 per query.
+//! query (default 200), and optionally a part of a measurement's name to run only those. Requests are sequential, one at a time; prints p50/p99 per query.
 
 use std::time::Instant;
 
@@ -41,6 +41,12 @@ async fn ensure_database(url: &str) -> anyhow::Result<()> {
 }
 
 async fn measure(app: &TestApp, name: &str, token: &str, query: &str, vars: Value, reps: usize) {
+    // An optional third argument runs only the measurements whose name contains it.
+    if let Some(only) = std::env::args().nth(3)
+        && !name.contains(&only)
+    {
+        return;
+    }
     // One warm-up request (plans, caches), checked for errors.
     let first = app.gql(token, query, vars.clone()).await;
     if let Some(e) = first.get("errors") {

@@ -7,6 +7,7 @@ mod abuse;
 mod attachments;
 mod bola;
 mod dashboard;
+mod failure;
 mod foundation;
 mod lifecycle;
 mod lifecycle_walk;
