@@ -56,6 +56,10 @@ pub struct Config {
     /// Requests a principal may make per minute (429 with Retry-After beyond it).
     #[arg(long, env = "RATE_LIMIT_PER_MINUTE", default_value_t = 1200)]
     pub rate_limit_per_minute: u32,
+    /// Months the audit log is kept before `api purge-audit` may remove rows (at least 24; the
+    /// database itself refuses to delete a row younger than 24 months).
+    #[arg(long, env = "AUDIT_RETENTION_MONTHS", default_value_t = 84)]
+    pub audit_retention_months: u32,
     /// Prefix of every Redis key this deployment writes.
     #[arg(long, env = "REDIS_KEY_PREFIX", default_value = "ita-crm")]
     pub redis_key_prefix: String,
@@ -77,13 +81,23 @@ pub enum ConfigError {
     WeakSecret(&'static str),
     #[error("DATABASE_URL must start with sqlite: or postgres:, got {0:?}")]
     UnsupportedDatabase(String),
+    #[error("AUDIT_RETENTION_MONTHS must be at least {MIN_AUDIT_RETENTION_MONTHS}, got {0}")]
+    ShortAuditRetention(u32),
 }
+
+/// The shortest audit retention accepted (issue 4 §7), also enforced by the database.
+pub const MIN_AUDIT_RETENTION_MONTHS: u32 = 24;
 
 impl Config {
     /// Checks the configuration; call once at start.
     pub fn validate(&self) -> Result<(), ConfigError> {
         if !(self.is_sqlite() || self.database_url.starts_with("postgres")) {
             return Err(ConfigError::UnsupportedDatabase(self.database_url.clone()));
+        }
+        if self.audit_retention_months < MIN_AUDIT_RETENTION_MONTHS {
+            return Err(ConfigError::ShortAuditRetention(
+                self.audit_retention_months,
+            ));
         }
         if self.mode == Mode::Production {
             if self.jwt_secret == DEV_JWT_SECRET || self.jwt_secret.len() < 32 {
@@ -126,6 +140,7 @@ impl Config {
             auto_seed: Some(false),
             seed_inquiries: 2000,
             rate_limit_per_minute: 1200,
+            audit_retention_months: 84,
             reauth_dev_code: Some("123456".into()),
             redis_key_prefix: "ita-crm".into(),
         }

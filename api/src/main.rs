@@ -37,6 +37,8 @@ enum Command {
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
+    /// Remove audit rows older than AUDIT_RETENTION_MONTHS (at least 24); audited.
+    PurgeAudit,
     /// Mint a bearer token for a demo principal (development, tests and scripts).
     Token {
         /// Staff login, a customer's national ID, or a representative's smart-card id.
@@ -72,6 +74,22 @@ async fn main() -> anyhow::Result<()> {
             let db = store::connect(&config.database_url).await?;
             migration::Migrator::up(&db, None).await?;
             eprintln!("migrations applied");
+            Ok(())
+        }
+        Command::PurgeAudit => {
+            config.validate()?;
+            let db = store::connect(&config.database_url).await?;
+            let n = api::service::retention::purge_audit(
+                &db,
+                SystemClock.now(),
+                config.audit_retention_months,
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!(e.message))?;
+            eprintln!(
+                "purged {n} audit rows older than {} months",
+                config.audit_retention_months
+            );
             Ok(())
         }
         Command::SeedDemo { inquiries, seed } => {

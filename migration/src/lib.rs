@@ -17,6 +17,7 @@ mod m20261128_000008_system_templates;
 mod m20261128_000009_sla_figures;
 mod m20261128_000010_saved_views;
 mod m20261128_000011_open_due_index;
+mod m20261128_000012_audit_retention;
 pub mod reference;
 pub mod seed;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000009_sla_figures::Migration),
             Box::new(m20261128_000010_saved_views::Migration),
             Box::new(m20261128_000011_open_due_index::Migration),
+            Box::new(m20261128_000012_audit_retention::Migration),
         ]
     }
 }

@@ -7,6 +7,7 @@ pub mod info;
 pub mod inquiries;
 pub mod principals;
 pub mod representation;
+pub mod retention;
 pub mod routing;
 pub mod seed;
 pub mod sla;

@@ -62,3 +62,16 @@ pub async fn list(
     rows.truncate(limit as usize);
     Ok((rows, more))
 }
+
+/// Deletes audit rows older than `cutoff` (retention purge); the database refuses any row
+/// younger than its 24-month floor.
+pub async fn purge_before<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    cutoff: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    Ok(audit_log::Entity::delete_many()
+        .filter(audit_log::Column::At.lt(cutoff))
+        .exec(db)
+        .await?
+        .rows_affected)
+}

@@ -389,3 +389,67 @@ async fn r53_foreign_residents_use_a_representative_or_published_channels() {
     assert_eq!(error_code(&r), Some("FORBIDDEN"), "{r}");
     assert!(r["errors"][0]["message"].as_str().unwrap().contains("נציג"));
 }
+
+/// Issue 4 §7: the audit log is kept at least 24 months. A purge removes only rows older than
+/// the retention and is itself audited; the database refuses to delete a younger row or to
+/// update any row, whatever the caller; a retention under 24 months is refused.
+#[tokio::test]
+async fn r3_audit_retention_purges_only_rows_older_than_the_retention() {
+    use chrono::{Months, Utc};
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+    let app = TestApp::spawn().await;
+    let db = &app.state.db;
+    let now = Utc::now();
+    let row = |months: u32, op: &str| entity::audit_log::ActiveModel {
+        at: Set(now.checked_sub_months(Months::new(months)).unwrap()),
+        request_id: Set(None),
+        actor_kind: Set("SYSTEM".into()),
+        actor_id: Set(None),
+        roles: Set(String::new()),
+        operation: Set(op.into()),
+        object_type: Set(None),
+        object_ids: Set(String::new()),
+        fields: Set(String::new()),
+        outcome: Set("OK".into()),
+        details: Set(None),
+        ..Default::default()
+    };
+    row(30, "old").insert(db).await.unwrap();
+    let young = row(13, "young").insert(db).await.unwrap();
+    let count = |op: &'static str| {
+        let db = db.clone();
+        async move {
+            entity::audit_log::Entity::find()
+                .filter(entity::audit_log::Column::Operation.eq(op))
+                .all(&db)
+                .await
+                .unwrap()
+                .len()
+        }
+    };
+    // Under the floor: refused before anything happens.
+    let r = api::service::retention::purge_audit(db, now, 12).await;
+    assert_eq!(
+        r.unwrap_err().code,
+        api::domain::error::ErrorCode::Validation
+    );
+    // 24 months: the 30-month row goes, the 13-month row stays, the purge is audited.
+    let n = api::service::retention::purge_audit(db, now, 24)
+        .await
+        .unwrap();
+    assert!(n >= 1);
+    assert_eq!((count("old").await, count("young").await), (0, 1));
+    assert_eq!(count("purgeAuditLog").await, 1);
+    // The database itself refuses to delete a younger row or to change any row.
+    let del = entity::audit_log::Entity::delete_by_id(young.id)
+        .exec(db)
+        .await;
+    assert!(del.is_err(), "a 13-month-old row cannot be deleted");
+    let mut upd: entity::audit_log::ActiveModel = young.clone().into();
+    upd.outcome = Set("DENIED".into());
+    assert!(
+        upd.update(db).await.is_err(),
+        "audit rows are never updated"
+    );
+    assert_eq!(count("young").await, 1);
+}
