@@ -81,35 +81,56 @@ pub async fn by_team(db: &DatabaseConnection, s: &DashboardScope) -> Result<Vec<
         .await
 }
 
-/// Open inquiries by age bucket at `now`: 0-2, 3-7, 8-30, over 30 days.
+/// Open inquiries by age bucket at `now`: 0-2, 3-7, 8-30, over 30 days — one scan, the bucket
+/// computed by a CASE in SQL.
 pub async fn open_age_buckets(
     db: &DatabaseConnection,
     s: &DashboardScope,
     now: DateTime<Utc>,
 ) -> Result<[i64; 4], DbErr> {
     let day = chrono::Duration::days(1);
-    let bounds = [
-        (now - day * 3, now + day),
-        (now - day * 8, now - day * 3),
-        (now - day * 31, now - day * 8),
-        (s.from, now - day * 31),
+    let backend = db.get_database_backend();
+    let p = |n| placeholder(backend, n);
+    // The three young buckets count every open inquiry of that age; the oldest one those
+    // opened since the period's start.
+    let mut values: Vec<Value> = vec![
+        (now - day * 3).into(),
+        (now - day * 8).into(),
+        (now - day * 31).into(),
+        s.from.into(),
+        s.from.min(now - day * 31).into(),
+        (now + day).into(),
     ];
-    let mut out = [0i64; 4];
-    for (i, (lo, hi)) in bounds.iter().enumerate() {
-        let mut q = inquiry::Entity::find()
-            .filter(inquiry::Column::ClosedAt.is_null())
-            .filter(inquiry::Column::OpenedAt.gte(*lo))
-            .filter(inquiry::Column::OpenedAt.lt(*hi));
-        if let Some(o) = s.office_id {
-            q = q.filter(inquiry::Column::OfficeId.eq(o));
+    let office = match s.office_id {
+        Some(o) => {
+            values.push(o.into());
+            format!(" AND office_id = {}", p(7))
         }
-        out[i] = q
-            .select_only()
-            .column_as(inquiry::Column::Id.count(), "n")
-            .into_tuple::<i64>()
-            .one(db)
-            .await?
-            .unwrap_or(0);
+        None => String::new(),
+    };
+    let sql = format!(
+        "SELECT CAST(CASE WHEN opened_at >= {} THEN 0 WHEN opened_at >= {} THEN 1 \
+                     WHEN opened_at >= {} THEN 2 WHEN opened_at >= {} THEN 3 ELSE -1 END \
+                     AS BIGINT) AS key, \
+                COUNT(*) AS count \
+         FROM inquiries \
+         WHERE closed_at IS NULL AND opened_at >= {} AND opened_at < {}{office} \
+         GROUP BY 1",
+        p(1),
+        p(2),
+        p(3),
+        p(4),
+        p(5),
+        p(6),
+    );
+    let rows = IdCount::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
+        .all(db)
+        .await?;
+    let mut out = [0i64; 4];
+    for r in rows {
+        if let Some(slot) = usize::try_from(r.key).ok().and_then(|k| out.get_mut(k)) {
+            *slot = r.count;
+        }
     }
     Ok(out)
 }
