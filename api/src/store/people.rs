@@ -279,3 +279,53 @@ pub async fn members_of(db: &DatabaseConnection, team_ids: &[i64]) -> Result<Vec
     ids.dedup();
     Ok(ids)
 }
+
+/// What the rules need of a staff user, in one statement: office, whether active, and teams.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffFacts {
+    pub office_id: Option<i64>,
+    pub active: bool,
+    pub team_ids: Vec<i64>,
+}
+
+#[derive(Debug, sea_orm::FromQueryResult)]
+struct StaffFactRow {
+    office_id: Option<i64>,
+    active: bool,
+    team_id: Option<i64>,
+}
+
+pub async fn staff_facts<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    user_id: i64,
+) -> Result<Option<StaffFacts>, DbErr> {
+    use sea_orm::FromQueryResult;
+    use sea_orm::sea_query::{Alias, Expr, JoinType, Query};
+    let q = Query::select()
+        .column((user::Entity, user::Column::OfficeId))
+        .column((user::Entity, user::Column::Active))
+        .expr_as(
+            Expr::col((team_member::Entity, team_member::Column::TeamId)),
+            Alias::new("team_id"),
+        )
+        .from(user::Entity)
+        .join(
+            JoinType::LeftJoin,
+            team_member::Entity,
+            Expr::col((team_member::Entity, team_member::Column::UserId))
+                .equals((user::Entity, user::Column::Id)),
+        )
+        .and_where(Expr::col((user::Entity, user::Column::Id)).eq(user_id))
+        .to_owned();
+    let rows = StaffFactRow::find_by_statement(db.get_database_backend().build(&q))
+        .all(db)
+        .await?;
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    Ok(Some(StaffFacts {
+        office_id: first.office_id,
+        active: first.active,
+        team_ids: rows.iter().filter_map(|r| r.team_id).collect(),
+    }))
+}

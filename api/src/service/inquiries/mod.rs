@@ -138,7 +138,8 @@ impl Services {
         let PrincipalKind::Staff(user_id) = actor.principal.kind else {
             return Err(DomainError::forbidden("this action is for ITA staff"));
         };
-        let user = store::people::user_by_id(db, user_id)
+        // One statement: every request of a staff member starts here (its read scope).
+        let user = store::people::staff_facts(db, user_id)
             .await?
             .ok_or_else(|| DomainError::forbidden("unknown staff user"))?;
         if !user.active {
@@ -147,7 +148,7 @@ impl Services {
         Ok(Staff {
             user_id,
             office_id: user.office_id,
-            team_ids: store::people::team_ids_of(db, user_id).await?,
+            team_ids: user.team_ids,
             roles: actor.principal.roles.clone(),
         })
     }
