@@ -60,6 +60,16 @@ pub struct Config {
     /// database itself refuses to delete a row younger than 24 months).
     #[arg(long, env = "AUDIT_RETENTION_MONTHS", default_value_t = 84)]
     pub audit_retention_months: u32,
+    /// SMTP relay for outbound email, `smtp://host:port` (unset: email stays queued).
+    #[arg(long, env = "SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// Sender of outbound email.
+    #[arg(
+        long,
+        env = "SMTP_FROM",
+        default_value = "ITA CRM <no-reply@taxes.gov.il>"
+    )]
+    pub smtp_from: String,
     /// Prefix of every Redis key this deployment writes.
     #[arg(long, env = "REDIS_KEY_PREFIX", default_value = "ita-crm")]
     pub redis_key_prefix: String,
@@ -141,6 +151,8 @@ impl Config {
             seed_inquiries: 2000,
             rate_limit_per_minute: 1200,
             audit_retention_months: 84,
+            smtp_url: None,
+            smtp_from: "ITA CRM <no-reply@taxes.gov.il>".into(),
             reauth_dev_code: Some("123456".into()),
             redis_key_prefix: "ita-crm".into(),
         }

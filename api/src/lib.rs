@@ -39,6 +39,8 @@ pub struct AppState {
     pub services: Arc<service::inquiries::Services>,
     /// SQL statements executed since start (tests assert on it; cheap enough to keep always).
     pub statements: Arc<AtomicU64>,
+    /// The email/SMS outbox dispatcher (driven by the scheduler; tests call it directly).
+    pub outbox: Arc<infra::outbox::Dispatcher>,
 }
 
 /// The built application: its router and its state.
@@ -131,7 +133,19 @@ pub async fn build_app_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyh
         ids: graphql::ids::IdCodec::new(&config.node_id_secret),
         services: services.clone(),
     };
+    let mailer: Option<Arc<dyn infra::outbox::Mailer>> = match &config.smtp_url {
+        Some(url) => Some(Arc::new(
+            infra::outbox::SmtpMailer::new(url, &config.smtp_from).map_err(anyhow::Error::msg)?,
+        )),
+        None => None,
+    };
+    let outbox = Arc::new(infra::outbox::Dispatcher {
+        db: db.clone(),
+        mailer,
+        sms: Arc::new(infra::outbox::LogSms),
+    });
     let state = AppState {
+        outbox,
         services,
         job_lock,
         rate_limiter,

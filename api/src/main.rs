@@ -141,6 +141,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let app = api::build_app(config).await?;
     let _scheduler =
         api::infra::scheduler::spawn(app.state.services.clone(), app.state.job_lock.clone());
+    let _outbox =
+        api::infra::scheduler::spawn_outbox(app.state.outbox.clone(), app.state.clock.clone());
     let listener = tokio::net::TcpListener::bind(bind)
         .await
         .with_context(|| format!("cannot listen on {bind}"))?;

@@ -21,6 +21,8 @@ pub struct Model {
     pub created_by_user_id: Option<i64>,
     pub created_at: DateTimeUtc,
     pub sent_at: Option<DateTimeUtc>,
+    /// When a queued message may next be tried (NULL: at once).
+    pub next_attempt_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

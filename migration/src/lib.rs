@@ -18,6 +18,7 @@ mod m20261128_000009_sla_figures;
 mod m20261128_000010_saved_views;
 mod m20261128_000011_open_due_index;
 mod m20261128_000012_audit_retention;
+mod m20261128_000013_outbox_schedule;
 pub mod reference;
 pub mod seed;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000010_saved_views::Migration),
             Box::new(m20261128_000011_open_due_index::Migration),
             Box::new(m20261128_000012_audit_retention::Migration),
+            Box::new(m20261128_000013_outbox_schedule::Migration),
         ]
     }
 }

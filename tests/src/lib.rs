@@ -262,6 +262,8 @@ impl TestApp {
     }
 }
 
+pub mod smtp;
+
 /// A graphql-transport-ws client for subscription tests.
 pub mod ws {
     use futures_util::{SinkExt, StreamExt};

@@ -5,6 +5,7 @@ pub mod classifier;
 pub mod clock;
 pub mod events;
 pub mod locks;
+pub mod outbox;
 pub mod ratelimit;
 pub mod reauth;
 pub mod registry;

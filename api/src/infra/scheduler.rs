@@ -41,3 +41,22 @@ pub fn spawn(services: Arc<Services>, lock: Arc<dyn JobLock>) -> tokio::task::Jo
         }
     })
 }
+
+/// How often the outbox is drained.
+pub const OUTBOX_PERIOD: Duration = Duration::from_secs(15);
+
+/// Spawns the outbox loop (every replica: messages are claimed one by one).
+pub fn spawn_outbox(
+    outbox: Arc<super::outbox::Dispatcher>,
+    clock: Arc<dyn super::clock::Clock>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(OUTBOX_PERIOD);
+        loop {
+            tick.tick().await;
+            if let Err(e) = outbox.dispatch_once(clock.now()).await {
+                tracing::error!(error = %e.message, "outbox pass failed");
+            }
+        }
+    })
+}

@@ -12,3 +12,61 @@ pub async fn by_key<C: ConnectionTrait>(
         .one(db)
         .await
 }
+
+/// Queued messages whose next attempt is due, oldest first.
+pub async fn due<C: ConnectionTrait>(
+    db: &C,
+    now: chrono::DateTime<chrono::Utc>,
+    limit: u64,
+) -> Result<Vec<activity::Model>, DbErr> {
+    use sea_orm::{Condition, QueryOrder, QuerySelect};
+    activity::Entity::find()
+        .filter(activity::Column::Status.eq("QUEUED"))
+        .filter(
+            Condition::any()
+                .add(activity::Column::NextAttemptAt.is_null())
+                .add(activity::Column::NextAttemptAt.lte(now)),
+        )
+        .order_by_asc(activity::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await
+}
+
+/// Claims a queued message for sending: true for exactly one caller among replicas.
+pub async fn claim<C: ConnectionTrait>(db: &C, id: i64) -> Result<bool, DbErr> {
+    use sea_orm::sea_query::Expr;
+    let res = activity::Entity::update_many()
+        .col_expr(activity::Column::Status, Expr::value("SENDING"))
+        .filter(activity::Column::Id.eq(id))
+        .filter(activity::Column::Status.eq("QUEUED"))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected == 1)
+}
+
+/// Records the outcome of one attempt on a claimed message.
+pub async fn finish<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    status: &str,
+    attempts: i32,
+    last_error: Option<String>,
+    sent_at: Option<chrono::DateTime<chrono::Utc>>,
+    next_attempt_at: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<(), DbErr> {
+    use sea_orm::sea_query::Expr;
+    activity::Entity::update_many()
+        .col_expr(activity::Column::Status, Expr::value(status))
+        .col_expr(activity::Column::Attempts, Expr::value(attempts))
+        .col_expr(activity::Column::LastError, Expr::value(last_error))
+        .col_expr(activity::Column::SentAt, Expr::value(sent_at))
+        .col_expr(
+            activity::Column::NextAttemptAt,
+            Expr::value(next_attempt_at),
+        )
+        .filter(activity::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}

@@ -11,6 +11,7 @@ mod failure;
 mod foundation;
 mod lifecycle;
 mod lifecycle_walk;
+mod outbox;
 mod policy_matrix;
 mod read_api;
 mod saved_views;

@@ -1,0 +1,122 @@
+//! The outbox (§5.1.4, R40): email queued by `sendActivity` reaches a real SMTP server (a local
+//! sink) at the customer's verified address, once; with the server down nothing is lost and,
+//! when it returns, exactly one copy arrives.
+
+use api::infra::clock::Clock;
+use chrono::Duration;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::json;
+use tests::TestApp;
+use tests::smtp::SmtpSink;
+
+use super::lifecycle::{free_triplet, ok, open_as, team_clerk};
+
+const SEND: &str = "mutation($input: SendActivityInput!){ sendActivity(input: $input){ activity { status toAddress } } }";
+
+/// A verified customer with a verified email, an inquiry of theirs, and its team's clerk.
+async fn setup(app: &TestApp) -> (String, String, i64) {
+    let c = entity::customer::Entity::find()
+        .filter(entity::customer::Column::EmailVerified.eq(true))
+        .filter(entity::customer::Column::VerificationLevel.eq("HIGH"))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let t = app.token_for_user(&c.national_id).await;
+    let triplet = free_triplet(
+        app,
+        &t,
+        &[
+            "IT.REFUND.STATUS",
+            "IT.WORKGRANT.STATUS",
+            "IT.CERT.RESIDENCY",
+        ],
+    )
+    .await;
+    let inq = open_as(app, &t, &triplet).await;
+    let clerk = team_clerk(app, &inq).await;
+    let r = app
+        .gql(&clerk, SEND, json!({"input": {"inquiryId": inq["id"], "kind": "EMAIL", "subject": "Inquiry update", "body": "שלום רב, פנייתך בטיפול."}}))
+        .await;
+    let a = ok(&r, "sendActivity")["activity"].clone();
+    assert_eq!(a["status"], "QUEUED");
+    (
+        c.email.unwrap(),
+        clerk,
+        inq["number"].as_i64().unwrap_or_default(),
+    )
+}
+
+async fn activity(app: &TestApp) -> entity::activity::Model {
+    entity::activity::Entity::find()
+        .all(&app.state.db)
+        .await
+        .unwrap()
+        .pop()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn r40_queued_email_reaches_the_smtp_server_at_the_verified_address_once() {
+    let sink = SmtpSink::start().await.unwrap();
+    let url = sink.url();
+    let app = TestApp::spawn_with(|c| c.smtp_url = Some(url)).await;
+    let (email, _, _) = setup(&app).await;
+    let now = app.clock.now();
+    let report = app.state.outbox.dispatch_once(now).await.unwrap();
+    assert_eq!(report.sent, 1, "{report:?}");
+    let mails = sink.received();
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].to, std::slice::from_ref(&email));
+    assert!(
+        mails[0].data.contains(&format!("To: {email}")),
+        "{}",
+        mails[0].data
+    );
+    assert!(
+        mails[0].data.contains("Message-ID: <activity-"),
+        "{}",
+        mails[0].data
+    );
+    let a = activity(&app).await;
+    assert_eq!((a.status.as_str(), a.attempts), ("SENT", 1));
+    assert!(a.sent_at.is_some());
+    // Another pass sends nothing again.
+    let report = app.state.outbox.dispatch_once(now).await.unwrap();
+    assert_eq!(report.sent, 0);
+    assert_eq!(sink.received().len(), 1);
+}
+
+#[tokio::test]
+async fn r40_smtp_down_keeps_the_message_queued_and_it_arrives_once_when_it_returns() {
+    // Reserve a free port, then leave it closed: the relay is down.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let app = TestApp::spawn_with(|c| c.smtp_url = Some(format!("smtp://{port}"))).await;
+    setup(&app).await;
+    let now = app.clock.now();
+    let report = app.state.outbox.dispatch_once(now).await.unwrap();
+    assert_eq!((report.sent, report.retried), (0, 1), "{report:?}");
+    let a = activity(&app).await;
+    assert_eq!(
+        (a.status.as_str(), a.attempts),
+        ("QUEUED", 1),
+        "kept, not lost"
+    );
+    assert!(a.last_error.is_some());
+    // The relay comes back; the retry waits for its backoff, then one copy arrives.
+    let sink = SmtpSink::start_on(port).await.unwrap();
+    assert_eq!(
+        app.state.outbox.dispatch_once(now).await.unwrap().sent,
+        0,
+        "not due yet"
+    );
+    let later = now + Duration::minutes(2);
+    assert_eq!(app.state.outbox.dispatch_once(later).await.unwrap().sent, 1);
+    assert_eq!(app.state.outbox.dispatch_once(later).await.unwrap().sent, 0);
+    assert_eq!(sink.received().len(), 1, "exactly one copy");
+    let a = activity(&app).await;
+    assert_eq!((a.status.as_str(), a.attempts), ("SENT", 2));
+}
