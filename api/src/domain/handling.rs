@@ -58,7 +58,7 @@ const NATIONWIDE: [Role; 5] = [
 /// business unit (the own office), the own teams' inquiries wherever they sit, and what is
 /// assigned to them. Handling is narrower still ([`may_handle`]).
 pub fn staff_read_scope(s: &Staff) -> super::ReadScope {
-    if NATIONWIDE.iter().any(|r| s.has(*r)) {
+    if reads_nationwide(&s.roles) {
         return super::ReadScope::All;
     }
     super::ReadScope::Staff {
@@ -66,6 +66,11 @@ pub fn staff_read_scope(s: &Staff) -> super::ReadScope {
         team_ids: s.team_ids.clone(),
         user_id: s.user_id,
     }
+}
+
+/// Whether these roles read every inquiry (known from the token alone, no lookup needed).
+pub fn reads_nationwide(roles: &[Role]) -> bool {
+    NATIONWIDE.iter().any(|r| roles.contains(r))
 }
 
 /// Whether a staff member may read an inquiry at `p` (the same rule as the SQL predicate).

@@ -159,6 +159,12 @@ impl Services {
         principal: &crate::domain::Principal,
     ) -> Result<crate::domain::ReadScope, DomainError> {
         match principal.kind {
+            // Nationwide roles are in the token: no statement spent on them.
+            PrincipalKind::Staff(_)
+                if crate::domain::handling::reads_nationwide(&principal.roles) =>
+            {
+                Ok(crate::domain::ReadScope::All)
+            }
             PrincipalKind::Staff(_) => {
                 let actor = Actor {
                     principal: principal.clone(),
