@@ -23,6 +23,7 @@ pub mod error;
 pub mod handling;
 pub mod limits;
 pub mod national_id;
+pub mod notifications;
 pub mod outbox;
 pub mod policy;
 pub mod principal;

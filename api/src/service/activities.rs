@@ -54,7 +54,15 @@ pub async fn send(
         Err(e) => {
             txn.rollback().await?;
             // The refusal is audited outside the rolled-back transaction.
-            audit(svc, actor, inq.id, "DENIED", Some(e.message.clone())).await?;
+            audit(
+                svc,
+                &svc.db,
+                actor,
+                inq.id,
+                "DENIED",
+                Some(e.message.clone()),
+            )
+            .await?;
             return Err(e);
         }
     };
@@ -82,27 +90,30 @@ pub async fn send(
     }
     .insert(&txn)
     .await?;
-    txn.commit().await?;
+    // The mutation's audit row commits with it (issue 4 §7).
     audit(
         svc,
+        &txn,
         actor,
         inq.id,
         "OK",
         Some(format!("activity {} queued", m.id)),
     )
     .await?;
+    txn.commit().await?;
     Ok(m)
 }
 
-async fn audit(
+async fn audit<C: sea_orm::ConnectionTrait>(
     svc: &Services,
+    db: &C,
     actor: &Actor,
     inquiry_id: i64,
     outcome: &str,
     details: Option<String>,
 ) -> Result<(), DomainError> {
     writes::append_audit(
-        &svc.db,
+        db,
         writes::AuditRow {
             at: svc.now(),
             request_id: actor.request_id.clone(),
@@ -125,4 +136,73 @@ async fn audit(
     )
     .await?;
     Ok(())
+}
+
+/// Queues the automatic notice for an inquiry that moved to `status` (§2.1.3), inside the
+/// caller's transaction: by the preferred channel, to the registered verified address only
+/// (R40). No verified address: nothing is queued (the customer reads it in the personal area).
+/// Idempotent per inquiry version and status.
+pub async fn queue_status_notice<C: sea_orm::ConnectionTrait>(
+    svc: &Services,
+    db: &C,
+    inquiry: &entity::inquiry::Model,
+    status: crate::domain::Status,
+) -> Result<Option<activity::Model>, DomainError> {
+    use crate::domain::notifications::{channels, status_notice};
+    use std::str::FromStr;
+    if status_notice(status, inquiry.number, ActivityKind::Email).is_none() {
+        return Ok(None);
+    }
+    let c = store::people::customer_by_id(db, inquiry.customer_id)
+        .await?
+        .ok_or_else(|| DomainError::internal("customer missing"))?;
+    let preferred = crate::domain::ContactChannel::from_str(&c.preferred_channel)
+        .unwrap_or(crate::domain::ContactChannel::Email);
+    let registered = Registered {
+        email: c.email.as_deref(),
+        email_verified: c.email_verified,
+        mobile: c.mobile.as_deref(),
+        mobile_verified: c.mobile_verified,
+    };
+    let Some((kind, to)) = channels(preferred).into_iter().find_map(|k| {
+        contact::destination(k, &registered, None)
+            .ok()
+            .map(|to| (k, to))
+    }) else {
+        tracing::info!(
+            inquiry = inquiry.id,
+            "no verified address: status notice not sent"
+        );
+        return Ok(None);
+    };
+    let key = format!(
+        "notice-{}-{}-{}",
+        inquiry.id,
+        inquiry.version,
+        status.code()
+    );
+    if let Some(existing) = store::activities::by_key(db, &key).await? {
+        return Ok(Some(existing));
+    }
+    let Some(notice) = status_notice(status, inquiry.number, kind) else {
+        return Ok(None);
+    };
+    let m = activity::ActiveModel {
+        inquiry_id: Set(inquiry.id),
+        kind: Set(kind.code().into()),
+        to_address: Set(to),
+        subject: Set(Some(notice.subject)),
+        body: Set(notice.body),
+        status: Set("QUEUED".into()),
+        attempts: Set(0),
+        idempotency_key: Set(key),
+        last_error: Set(None),
+        created_by_user_id: Set(None),
+        created_at: Set(svc.now()),
+        sent_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(Some(m))
 }

@@ -115,6 +115,8 @@ pub async fn add(svc: &Services, actor: &Actor, input: AddInput) -> Result<Added
         am.status_changed_at = Set(now);
         am.updated_at = Set(now);
         after = writes::update_inquiry(&txn, am).await?;
+        crate::service::activities::queue_status_notice(svc, &txn, &after, Status::ClosedBySystem)
+            .await?;
         let message = verdict
             .message_he()
             .unwrap_or("הקובץ שצורף לא עבר את בדיקת האבטחה והפנייה נסגרה.");

@@ -120,3 +120,92 @@ async fn r40_smtp_down_keeps_the_message_queued_and_it_arrives_once_when_it_retu
     let a = activity(&app).await;
     assert_eq!((a.status.as_str(), a.attempts), ("SENT", 2));
 }
+
+/// §2.1.3, R40: moving an inquiry to WAITING_FOR_CUSTOMER and then closing it queue one notice
+/// each, by the customer's preferred channel, to the verified address; the email notice reaches
+/// the SMTP server in Hebrew; the customer's own cancellation sends nothing.
+#[tokio::test]
+async fn r40_waiting_and_closing_notify_the_customer_automatically() {
+    use super::lifecycle::{ASSIGN, CHANGE};
+    let sink = SmtpSink::start().await.unwrap();
+    let url = sink.url();
+    let app = TestApp::spawn_with(|c| c.smtp_url = Some(url)).await;
+    let c = entity::customer::Entity::find()
+        .filter(entity::customer::Column::EmailVerified.eq(true))
+        .filter(entity::customer::Column::PreferredChannel.eq("EMAIL"))
+        .filter(entity::customer::Column::VerificationLevel.eq("HIGH"))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let t = app.token_for_user(&c.national_id).await;
+    let triplet = free_triplet(
+        &app,
+        &t,
+        &[
+            "IT.REFUND.STATUS",
+            "IT.WORKGRANT.STATUS",
+            "IT.CERT.RESIDENCY",
+        ],
+    )
+    .await;
+    let inq = open_as(&app, &t, &triplet).await;
+    let clerk = team_clerk(&app, &inq).await;
+    let id = inq["id"].clone();
+    ok(
+        &app.gql(
+            &clerk,
+            ASSIGN,
+            json!({"input": {"inquiryId": id, "to": "ME"}}),
+        )
+        .await,
+        "assignInquiry",
+    );
+    let notices = || async {
+        entity::activity::Entity::find()
+            .filter(entity::activity::Column::IdempotencyKey.starts_with("notice-"))
+            .all(&app.state.db)
+            .await
+            .unwrap()
+    };
+    assert!(
+        notices().await.is_empty(),
+        "assignment tells the customer nothing"
+    );
+    let r = app.gql(&clerk, CHANGE, json!({"input": {"inquiryId": id, "status": "WAITING_FOR_CUSTOMER", "proposedSolution": "חסר טופס 106", "responseToCustomer": "נא לצרף טופס 106"}})).await;
+    ok(&r, "changeStatus");
+    let n = notices().await;
+    assert_eq!(n.len(), 1);
+    assert_eq!(
+        (n[0].kind.as_str(), n[0].to_address.as_str()),
+        ("EMAIL", c.email.as_deref().unwrap())
+    );
+    assert!(n[0].subject.as_deref().unwrap().contains("ממתינה לתגובתך"));
+    let report = app
+        .state
+        .outbox
+        .dispatch_once(app.clock.now())
+        .await
+        .unwrap();
+    assert_eq!(report.sent, 1);
+    assert_eq!(sink.received()[0].to, [c.email.clone().unwrap()]);
+    // Closing sends the closure notice.
+    let r = app.gql(&clerk, CHANGE, json!({"input": {"inquiryId": id, "status": "CLOSED_HANDLED", "responseToCustomer": "צורף, הבקשה טופלה"}})).await;
+    ok(&r, "changeStatus");
+    let n = notices().await;
+    assert_eq!(n.len(), 2);
+    assert!(n[1].body.contains("הסתיים"), "{}", n[1].body);
+    // A customer's own cancellation: no notice.
+    let triplet = free_triplet(
+        &app,
+        &t,
+        &["IT.FILE.CLOSE", "IT.FILE.OPEN", "IT.CREDIT.CHILDREN"],
+    )
+    .await;
+    let other = open_as(&app, &t, &triplet).await;
+    let r = app
+        .gql(&t, "mutation($input: InquiryRefInput!){ cancelInquiry(input: $input){ inquiry { status { code } } } }", json!({"input": {"inquiryId": other["id"]}}))
+        .await;
+    ok(&r, "cancelInquiry");
+    assert_eq!(notices().await.len(), 2);
+}

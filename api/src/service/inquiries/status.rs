@@ -49,6 +49,9 @@ pub async fn change_status(
         .begin_staff_change(actor, input.inquiry_id, input.expected_version)
         .await?;
     let after = apply_change(svc, &txn, actor, &staff, &before, &input).await?;
+    if after.status != before.status {
+        crate::service::activities::queue_status_notice(svc, &txn, &after, input.status).await?;
+    }
     svc.audit(
         &txn,
         actor,
@@ -231,7 +234,9 @@ pub async fn close_together(
             template_id: None,
             expected_version: None,
         };
-        out.push(apply_change(svc, &txn, actor, &staff, &before, &change).await?);
+        let after = apply_change(svc, &txn, actor, &staff, &before, &change).await?;
+        crate::service::activities::queue_status_notice(svc, &txn, &after, input.status).await?;
+        out.push(after);
     }
     svc.audit(
         &txn,

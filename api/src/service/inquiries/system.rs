@@ -70,6 +70,13 @@ pub async fn close_stale_waiting(svc: &Services) -> Result<usize, DomainError> {
                 },
             )
             .await?;
+            crate::service::activities::queue_status_notice(
+                svc,
+                &txn,
+                &after,
+                Status::ClosedBySystem,
+            )
+            .await?;
             svc.audit(
                 &txn,
                 &actor,
