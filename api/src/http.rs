@@ -82,6 +82,7 @@ pub fn router(state: AppState) -> Router {
         .route("/graphql", get(graphiql).post(graphql))
         .route("/graphql/ws", get(graphql_ws))
         .route("/healthz", get(healthz))
+        .route("/attachments/{id}", get(download_attachment))
         .layer(axum::middleware::from_fn(limit_json_body))
         .layer(RequestBodyLimitLayer::new(MAX_UPLOAD_BODY_BYTES))
         .with_state(state)
@@ -174,6 +175,91 @@ async fn graphiql(State(state): State<AppState>) -> Response {
             .finish(),
     )
     .into_response()
+}
+
+/// `GET /attachments/{id}` with the bearer token: an attachment's content for a principal who
+/// may read it (R14), audited; NOT_FOUND for anything else. No public URLs exist.
+async fn download_attachment(
+    State(state): State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let fail = |err: ApiError| {
+        let status = match err.code {
+            ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
+            ErrorCode::Forbidden => StatusCode::FORBIDDEN,
+            ErrorCode::NotFound | ErrorCode::Validation => StatusCode::NOT_FOUND,
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        error_response(status, &err, false)
+    };
+    let Some(authz) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return fail(ApiError::unauthenticated(
+            "authentication is required: send `Authorization: Bearer <token>`",
+        ));
+    };
+    let principal = match state.auth.verify_header(authz) {
+        Ok(p) => p,
+        Err(e) => return fail(e),
+    };
+    let scope = match state.services.read_scope(&principal).await {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    let ids = crate::graphql::ids::IdCodec::new(&state.config.node_id_secret);
+    // A malformed or foreign ID is simply not found.
+    let Ok(key) = ids.decode_int(
+        &async_graphql::ID(id),
+        crate::graphql::ids::NodeType::Attachment,
+    ) else {
+        return fail(ApiError::not_found("attachment"));
+    };
+    let actor = crate::service::inquiries::Actor {
+        principal,
+        request_id: Some(format!(
+            "req-{}",
+            REQUEST_SEQ.fetch_add(1, Ordering::Relaxed)
+        )),
+    };
+    match crate::service::attachments::download(&state.services, &actor, &scope, key).await {
+        Ok(d) => {
+            let disposition = format!(
+                "attachment; filename=\"download\"; filename*=UTF-8''{}",
+                rfc5987(&d.file_name)
+            );
+            let mut resp = d.bytes.into_response();
+            let h = resp.headers_mut();
+            if let Ok(v) = HeaderValue::from_str(&d.content_type) {
+                h.insert(header::CONTENT_TYPE, v);
+            }
+            if let Ok(v) = HeaderValue::from_str(&disposition) {
+                h.insert(header::CONTENT_DISPOSITION, v);
+            }
+            h.insert(
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            );
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            resp
+        }
+        Err(e) => fail(e),
+    }
+}
+
+/// RFC 5987 encoding of a file name for `filename*=` (every byte but unreserved ones).
+fn rfc5987(name: &str) -> String {
+    name.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {

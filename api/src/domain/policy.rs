@@ -223,6 +223,7 @@ pub const POLICY: &[(&str, &[&str], Rule)] = &[
     ),
     ("MutationRoot", &["addAttachment"], CUSTOMER_SIDE),
     ("AddAttachmentPayload", &["attachment", "inquiry"], PUBLIC),
+    ("Attachment", &["id", "downloadPath"], PERSONAL),
     (
         "Attachment",
         &[

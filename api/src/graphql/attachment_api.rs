@@ -17,6 +17,26 @@ pub struct Attachment(pub attachment::Model);
 
 #[Object]
 impl Attachment {
+    /// The attachment's ID (for the download endpoint).
+    async fn id(&self, ctx: &Context<'_>) -> ID {
+        super::ids::node_id(
+            ctx,
+            NodeType::Attachment,
+            &super::ids::NodeKey::Int(self.0.id),
+        )
+    }
+    /// Where its content is served (`GET`, with the bearer token; audited). Null until the file
+    /// has passed sanitising.
+    async fn download_path(&self, ctx: &Context<'_>) -> Option<String> {
+        (self.0.sanitize_status == "CLEAN").then(|| {
+            let id = super::ids::node_id(
+                ctx,
+                NodeType::Attachment,
+                &super::ids::NodeKey::Int(self.0.id),
+            );
+            format!("/attachments/{}", id.as_str())
+        })
+    }
     async fn file_name(&self) -> &str {
         &self.0.file_name
     }

@@ -33,6 +33,7 @@ pub enum NodeType {
     Correspondence = 9,
     HistoryEntry = 10,
     ResponseTemplate = 11,
+    Attachment = 12,
     SavedView = 20,
 }
 

@@ -420,6 +420,8 @@ async fn resolve_node(ctx: &Context<'_>, id: &ID) -> GqlResult<Option<Node>> {
                 .map_err(ApiError::from)?
                 .map(|t| Node::ResponseTemplate(super::templates_api::ResponseTemplate(t)))
         }
+        // Attachments are reached through their inquiry; their ids serve the download endpoint.
+        NodeType::Attachment => None,
         NodeType::SavedView => {
             let (svc, actor) = ctx.services()?;
             match crate::service::views::saved_view(svc, &actor, int(&key)?).await {

@@ -178,3 +178,87 @@ pub async fn add(svc: &Services, actor: &Actor, input: AddInput) -> Result<Added
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+/// A file as served by the download endpoint.
+pub struct Download {
+    pub file_name: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Serves an attachment's content (§4.5, R14) to a principal who may read its inquiry:
+/// customers and representatives only files shown on the internet and clean; nobody a file
+/// pending or quarantined. Outside that, NOT_FOUND. Every attempt, granted or denied, is
+/// audited (R3).
+pub async fn download(
+    svc: &Services,
+    actor: &Actor,
+    scope: &ReadScope,
+    attachment_id: i64,
+) -> Result<Download, DomainError> {
+    let result = serve(svc, actor, scope, attachment_id).await;
+    let (outcome, details) = match &result {
+        Ok(_) => ("OK", None),
+        Err(e) => ("DENIED", Some(e.message.clone())),
+    };
+    writes::append_audit(
+        &svc.db,
+        writes::AuditRow {
+            at: svc.now(),
+            request_id: actor.request_id.clone(),
+            actor_kind: actor.kind_code().into(),
+            actor_id: actor.id(),
+            roles: actor
+                .principal
+                .roles
+                .iter()
+                .map(|r| r.code())
+                .collect::<Vec<_>>()
+                .join(","),
+            operation: "downloadAttachment".into(),
+            object_type: Some("Attachment".into()),
+            object_ids: attachment_id.to_string(),
+            fields: "content".into(),
+            outcome: outcome.into(),
+            details,
+        },
+    )
+    .await?;
+    result
+}
+
+async fn serve(
+    svc: &Services,
+    actor: &Actor,
+    scope: &ReadScope,
+    attachment_id: i64,
+) -> Result<Download, DomainError> {
+    let not_found = || DomainError::not_found("attachment");
+    let a = crate::store::inquiries::attachment(&svc.db, attachment_id)
+        .await?
+        .ok_or_else(not_found)?;
+    crate::store::inquiries::find(&svc.db, scope, a.inquiry_id)
+        .await?
+        .ok_or_else(not_found)?;
+    let staff = actor.principal.is_staff();
+    if !staff && !a.show_on_internet {
+        return Err(not_found());
+    }
+    if a.sanitize_status != "CLEAN" {
+        return Err(if staff {
+            DomainError::forbidden("the file is quarantined or not yet checked; it is never served")
+        } else {
+            not_found()
+        });
+    }
+    let bytes = svc
+        .blobs
+        .get(&a.storage_key)
+        .await
+        .map_err(|e| DomainError::internal(format!("attachment content: {e}")))?;
+    Ok(Download {
+        file_name: a.file_name,
+        content_type: a.content_type,
+        bytes,
+    })
+}

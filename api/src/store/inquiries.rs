@@ -735,6 +735,13 @@ pub async fn suggestions_of<C: sea_orm::ConnectionTrait>(
         .await
 }
 
+pub async fn attachment(
+    db: &DatabaseConnection,
+    id: i64,
+) -> Result<Option<attachment::Model>, DbErr> {
+    attachment::Entity::find_by_id(id).one(db).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -167,3 +167,125 @@ async fn r15_r22_an_infected_file_closes_the_inquiry_by_the_system() {
         .await;
     assert_eq!(r["data"]["inquiry"]["attachments"], json!([]));
 }
+
+/// §4.5, R14, R3: `GET /attachments/{id}` serves a clean file to whoever may read it — the
+/// owner and the handling staff — with safe headers; a file hidden from the internet is not
+/// found for the customer; another customer, a clerk of another office, no token, or a made-up
+/// id get nothing; every attempt is audited.
+#[tokio::test]
+async fn r14_r3_downloads_are_authorised_audited_and_never_public() {
+    let app = TestApp::spawn().await;
+    let (t, inq, clerk) = super::lifecycle::fresh_inquiry(
+        &app,
+        &[
+            "IT.ANNUAL.SUBMIT",
+            "IT.ANNUAL.EXTENSION",
+            "IT.ANNUAL.ASSESSMENT",
+        ],
+    )
+    .await;
+    let q = "mutation($input: AddAttachmentInput!){ addAttachment(input:$input){ attachment { id downloadPath } } }";
+    let (_, r) = app
+        .upload(
+            &t,
+            q,
+            json!({"inquiryId": inq["id"]}),
+            "טופס 106.pdf",
+            "application/pdf",
+            PDF,
+        )
+        .await;
+    let path = ok(&r, "addAttachment")["attachment"]["downloadPath"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // A staff-only file (clerk, hidden from the internet).
+    let (_, r) = app
+        .upload(
+            &clerk,
+            q,
+            json!({"inquiryId": inq["id"], "showOnInternet": false, "clerkNote": "פנימי"}),
+            "internal.pdf",
+            "application/pdf",
+            PDF,
+        )
+        .await;
+    let hidden = ok(&r, "addAttachment")["attachment"]["downloadPath"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let get = |token: Option<String>, path: String| {
+        let (http, url) = (app.http.clone(), app.url(&path));
+        async move {
+            let mut req = http.get(url);
+            if let Some(t) = token {
+                req = req.bearer_auth(t);
+            }
+            let resp = req.send().await.unwrap();
+            let status = resp.status().as_u16();
+            let headers = resp.headers().clone();
+            (status, headers, resp.bytes().await.unwrap().to_vec())
+        }
+    };
+    let (status, headers, body) = get(Some(t.clone()), path.clone()).await;
+    assert_eq!(status, 200);
+    assert_eq!(body, PDF);
+    assert_eq!(headers["content-type"], "application/pdf");
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    let disposition = headers["content-disposition"].to_str().unwrap();
+    assert!(
+        disposition.starts_with("attachment;") && disposition.contains("filename*=UTF-8''"),
+        "{disposition}"
+    );
+    assert!(!disposition.contains('/') && !disposition.contains('\n'));
+    // The handling clerk reads both; the customer does not see the hidden one exists.
+    assert_eq!(get(Some(clerk.clone()), hidden.clone()).await.0, 200);
+    assert_eq!(get(Some(t.clone()), hidden.clone()).await.0, 404);
+    // Strangers, no token, made-up ids.
+    let admin = app.token("ADMIN").await;
+    let r = app
+        .gql(
+            &admin,
+            "{ customers(first: 20) { edges { node { nationalId } } } }",
+            json!({}),
+        )
+        .await;
+    let me = app
+        .gql(&t, "{ me { customer { nationalId } } }", json!({}))
+        .await;
+    let other = r["data"]["customers"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["nationalId"].as_str().unwrap().to_owned())
+        .find(|n| me["data"]["me"]["customer"]["nationalId"] != *n)
+        .unwrap();
+    let stranger = app.token_for_user(&other).await;
+    assert_eq!(get(Some(stranger), path.clone()).await.0, 404);
+    if inq["office"]["code"] != "HQ" {
+        let far_clerk = app.token_for_user("hq.hq_provident.1").await;
+        assert_eq!(get(Some(far_clerk), path.clone()).await.0, 404);
+    }
+    assert_eq!(get(None, path.clone()).await.0, 401);
+    assert_eq!(
+        get(Some(t.clone()), "/attachments/not-an-id".into())
+            .await
+            .0,
+        404
+    );
+    // Audited, granted and denied.
+    let auditor = app.token("AUDITOR").await;
+    let log = app
+        .gql(&auditor, "{ auditLog(first: 50, filter: {operation: \"downloadAttachment\"}) { edges { node { outcome } } } }", json!({}))
+        .await;
+    let outcomes: Vec<&str> = log["data"]["auditLog"]["edges"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{log}"))
+        .iter()
+        .map(|e| e["node"]["outcome"].as_str().unwrap())
+        .collect();
+    assert!(
+        outcomes.contains(&"OK") && outcomes.contains(&"DENIED"),
+        "{outcomes:?}"
+    );
+}
