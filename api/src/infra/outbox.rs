@@ -108,6 +108,10 @@ pub struct Dispatcher {
 /// Messages per pass.
 const BATCH: u64 = 100;
 
+/// How long a claim holds: a replica that stops mid-send leaves its message SENDING, and after
+/// this lease another pass tries it again (the same Message-ID lets the receiver tell a copy).
+pub const SEND_LEASE: chrono::Duration = chrono::Duration::minutes(10);
+
 impl Dispatcher {
     /// One pass over the due messages.
     pub async fn dispatch_once(&self, now: DateTime<Utc>) -> Result<DispatchReport, DomainError> {
@@ -125,7 +129,7 @@ impl Dispatcher {
                 _ => Some(self.sms.send(&a)),
             };
             let Some(send) = outcome else { continue };
-            if !activities::claim(&self.db, a.id).await? {
+            if !activities::claim(&self.db, a.id, now, now + SEND_LEASE).await? {
                 continue; // another replica has it
             }
             let attempts = a.attempts + 1;

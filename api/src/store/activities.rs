@@ -13,7 +13,8 @@ pub async fn by_key<C: ConnectionTrait>(
         .await
 }
 
-/// Queued messages whose next attempt is due, oldest first.
+/// Messages to try now, oldest first: queued ones whose next attempt is due, and ones a
+/// replica claimed but never finished (it stopped mid-send) once their lease ran out.
 pub async fn due<C: ConnectionTrait>(
     db: &C,
     now: chrono::DateTime<chrono::Utc>,
@@ -21,11 +22,22 @@ pub async fn due<C: ConnectionTrait>(
 ) -> Result<Vec<activity::Model>, DbErr> {
     use sea_orm::{Condition, QueryOrder, QuerySelect};
     activity::Entity::find()
-        .filter(activity::Column::Status.eq("QUEUED"))
         .filter(
             Condition::any()
-                .add(activity::Column::NextAttemptAt.is_null())
-                .add(activity::Column::NextAttemptAt.lte(now)),
+                .add(
+                    Condition::all()
+                        .add(activity::Column::Status.eq("QUEUED"))
+                        .add(
+                            Condition::any()
+                                .add(activity::Column::NextAttemptAt.is_null())
+                                .add(activity::Column::NextAttemptAt.lte(now)),
+                        ),
+                )
+                .add(
+                    Condition::all()
+                        .add(activity::Column::Status.eq("SENDING"))
+                        .add(activity::Column::NextAttemptAt.lte(now)),
+                ),
         )
         .order_by_asc(activity::Column::Id)
         .limit(limit)
@@ -33,13 +45,29 @@ pub async fn due<C: ConnectionTrait>(
         .await
 }
 
-/// Claims a queued message for sending: true for exactly one caller among replicas.
-pub async fn claim<C: ConnectionTrait>(db: &C, id: i64) -> Result<bool, DbErr> {
+/// Claims a message for sending until `lease_until`: true for exactly one caller among
+/// replicas. A queued message, or one whose earlier claim's lease ran out, can be claimed.
+pub async fn claim<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    now: chrono::DateTime<chrono::Utc>,
+    lease_until: chrono::DateTime<chrono::Utc>,
+) -> Result<bool, DbErr> {
+    use sea_orm::Condition;
     use sea_orm::sea_query::Expr;
     let res = activity::Entity::update_many()
         .col_expr(activity::Column::Status, Expr::value("SENDING"))
+        .col_expr(activity::Column::NextAttemptAt, Expr::value(lease_until))
         .filter(activity::Column::Id.eq(id))
-        .filter(activity::Column::Status.eq("QUEUED"))
+        .filter(
+            Condition::any()
+                .add(activity::Column::Status.eq("QUEUED"))
+                .add(
+                    Condition::all()
+                        .add(activity::Column::Status.eq("SENDING"))
+                        .add(activity::Column::NextAttemptAt.lte(now)),
+                ),
+        )
         .exec(db)
         .await?;
     Ok(res.rows_affected == 1)

@@ -209,3 +209,30 @@ async fn r40_waiting_and_closing_notify_the_customer_automatically() {
     ok(&r, "cancelInquiry");
     assert_eq!(notices().await.len(), 2);
 }
+
+/// A replica that stops mid-send leaves its message SENDING: after the claim's lease it is sent
+/// by the next pass, and not before.
+#[tokio::test]
+async fn r40_a_message_left_sending_by_a_stopped_replica_is_sent_after_its_lease() {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let sink = SmtpSink::start().await.unwrap();
+    let url = sink.url();
+    let app = TestApp::spawn_with(|c| c.smtp_url = Some(url)).await;
+    setup(&app).await;
+    let now = app.clock.now();
+    // As a replica that claimed it and stopped: SENDING, lease until now + 10 minutes.
+    let mut a: entity::activity::ActiveModel = activity(&app).await.into();
+    a.status = Set("SENDING".into());
+    a.next_attempt_at = Set(Some(now + api::infra::outbox::SEND_LEASE));
+    a.update(&app.state.db).await.unwrap();
+    assert_eq!(
+        app.state.outbox.dispatch_once(now).await.unwrap().sent,
+        0,
+        "lease holds"
+    );
+    let later = now + api::infra::outbox::SEND_LEASE + Duration::seconds(1);
+    assert_eq!(app.state.outbox.dispatch_once(later).await.unwrap().sent, 1);
+    assert_eq!(app.state.outbox.dispatch_once(later).await.unwrap().sent, 0);
+    assert_eq!(sink.received().len(), 1);
+    assert_eq!(activity(&app).await.status, "SENT");
+}
