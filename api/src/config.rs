@@ -47,6 +47,14 @@ pub struct Config {
     /// Where attachment content is stored (local directory).
     #[arg(long, env = "STORAGE_DIR", default_value = "data/attachments")]
     pub storage_dir: PathBuf,
+    /// S3-compatible object storage for attachments instead of `STORAGE_DIR`:
+    /// `s3://bucket[/prefix]`, endpoint and credentials from the standard `AWS_*` variables.
+    #[arg(long, env = "STORAGE_URL")]
+    pub storage_url: Option<String>,
+    /// ClamAV daemon, `host:port` or a Unix socket path: with it, every upload that passes the
+    /// built-in checks stays pending (documents not yet loaded, R16) until clamd has scanned it.
+    #[arg(long, env = "CLAMD_ADDR")]
+    pub clamd_addr: Option<String>,
     /// Apply migrations at start (default for the embedded SQLite database).
     #[arg(long, env = "AUTO_MIGRATE")]
     pub auto_migrate: Option<bool>,
@@ -146,6 +154,8 @@ impl Config {
             mode: Mode::Development,
             models_dir: PathBuf::from("models"),
             storage_dir: std::env::temp_dir().join("ita-crm-test-attachments"),
+            storage_url: None,
+            clamd_addr: None,
             auto_migrate: Some(true),
             auto_seed: Some(false),
             seed_inquiries: 2000,

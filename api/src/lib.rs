@@ -56,6 +56,7 @@ pub async fn build_app(config: Config) -> anyhow::Result<App> {
 
 pub async fn build_app_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<App> {
     config.validate()?;
+    infra::storage::install_tls_provider();
     let mut db = store::connect(&config.database_url)
         .await
         .with_context(|| {
@@ -103,7 +104,16 @@ pub async fn build_app_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyh
         },
         reauth,
         registry: Arc::new(infra::registry::FixtureRegistry),
-        blobs: Arc::new(infra::storage::LocalDir(config.storage_dir.clone())),
+        blobs: Arc::new(
+            match &config.storage_url {
+                Some(url) => infra::storage::ObjectBlobs::s3(url),
+                None => infra::storage::ObjectBlobs::local(&config.storage_dir),
+            }
+            .map_err(anyhow::Error::msg)?,
+        ),
+        scanner: config.clamd_addr.as_ref().map(|addr| {
+            Arc::new(infra::scanner::Clamd::new(addr)) as Arc<dyn infra::scanner::VirusScanner>
+        }),
         sla: Default::default(),
         suggestions: Arc::new(infra::classifier::SuggestionEngine::load(
             &config.models_dir,

@@ -336,6 +336,11 @@ pub mod ws {
 impl TestApp {
     /// A second replica on the same database (and, with REDIS_URL, the same Redis).
     pub async fn spawn_replica(&self) -> TestApp {
+        self.spawn_replica_with(|_| {}).await
+    }
+
+    /// A replica whose configuration differs (another scanner or store, say).
+    pub async fn spawn_replica_with(&self, adjust: impl FnOnce(&mut Config)) -> TestApp {
         let url = self.database_url.clone();
         let prefix = self.state.config.redis_key_prefix.clone();
         let clock = std::sync::Arc::new(api::infra::clock::ManualClock::new(chrono::Utc::now()));
@@ -343,6 +348,7 @@ impl TestApp {
         config.auto_seed = Some(false);
         config.redis_key_prefix = prefix;
         config.database_url = url.clone();
+        adjust(&mut config);
         let app = match api::build_app_with_clock(config, clock.clone()).await {
             Ok(a) => a,
             Err(e) => panic!("replica: {e:#}"),

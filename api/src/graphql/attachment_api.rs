@@ -97,7 +97,7 @@ impl AttachmentMutations {
         ctx: &Context<'_>,
         input: AddAttachmentInput,
     ) -> GqlResult<AddAttachmentPayload> {
-        let (svc, actor) = ctx.services()?;
+        let (_, actor) = ctx.services()?;
         let inquiry_id = ctx
             .shared()?
             .ids
@@ -117,7 +117,7 @@ impl AttachmentMutations {
         )
         .map_err(ApiError::internal)?;
         let out = crate::service::attachments::add(
-            svc,
+            &ctx.shared()?.services,
             &actor,
             crate::service::attachments::AddInput {
                 inquiry_id,

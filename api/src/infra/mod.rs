@@ -9,5 +9,6 @@ pub mod outbox;
 pub mod ratelimit;
 pub mod reauth;
 pub mod registry;
+pub mod scanner;
 pub mod scheduler;
 pub mod storage;

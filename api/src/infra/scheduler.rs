@@ -1,5 +1,6 @@
 //! The in-process scheduler: every minute, the replica that takes the job lock runs the system's
-//! passes (R22: close inquiries waiting for the customer for three months).
+//! passes (R22: close inquiries waiting for the customer for three months; R15/R16: scan files
+//! left pending).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -31,6 +32,26 @@ pub async fn run_once(services: &Services, lock: &dyn JobLock) -> Option<usize> 
     }
 }
 
+/// The sanitising pass (R15, R16): files left pending by a scan that failed or a replica that
+/// stopped are scanned again; one replica at a time.
+pub async fn run_scan_pass(services: &Services, lock: &dyn JobLock) -> Option<usize> {
+    if services.scanner.is_none() || !lock.try_acquire("scan-pending", PERIOD).await {
+        return None;
+    }
+    match crate::service::attachments::scan_stale_pending(services).await {
+        Ok(n) => {
+            if n > 0 {
+                tracing::info!(settled = n, "pending files scanned");
+            }
+            Some(n)
+        }
+        Err(e) => {
+            tracing::error!(error = %e.message, "sanitising pass failed");
+            Some(0)
+        }
+    }
+}
+
 /// Spawns the periodic loop.
 pub fn spawn(services: Arc<Services>, lock: Arc<dyn JobLock>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
@@ -38,6 +59,7 @@ pub fn spawn(services: Arc<Services>, lock: Arc<dyn JobLock>) -> tokio::task::Jo
         loop {
             tick.tick().await;
             run_once(&services, lock.as_ref()).await;
+            run_scan_pass(&services, lock.as_ref()).await;
         }
     })
 }

@@ -8,9 +8,12 @@ use sha2::{Digest, Sha256};
 
 use crate::domain::error::DomainError;
 use crate::domain::principal::PrincipalKind;
-use crate::domain::sanitize::{self, Verdict};
+use std::sync::Arc;
+
+use crate::domain::sanitize::{self, InfectedReason, Verdict};
 use crate::domain::{Direction, ReadScope, Status, handling};
 use crate::infra::events::InquiryEventKind;
+use crate::infra::scanner::ScanOutcome;
 use crate::service::inquiries::{Actor, Services, check_len, parse_status, place};
 use crate::store::writes;
 
@@ -29,7 +32,11 @@ pub struct Added {
     pub inquiry: inquiry::Model,
 }
 
-pub async fn add(svc: &Services, actor: &Actor, input: AddInput) -> Result<Added, DomainError> {
+pub async fn add(
+    svc: &Arc<Services>,
+    actor: &Actor,
+    input: AddInput,
+) -> Result<Added, DomainError> {
     check_len("clerkNote", input.clerk_note.as_deref(), 2_000)?;
     let file_name = sanitize::safe_file_name(&input.file_name)
         .map_err(|r| DomainError::validation(r.message_en()))?;
@@ -51,6 +58,10 @@ pub async fn add(svc: &Services, actor: &Actor, input: AddInput) -> Result<Added
         None
     };
     let verdict = sanitize::inspect(&input.content_type, &file_name, &input.bytes);
+    let clean = matches!(verdict, Verdict::Clean { .. });
+    // With a virus scanner configured, a file that passed the built-in checks is pending until
+    // the scanner has seen it (R16: "documents not yet loaded" pauses the SLA clock).
+    let pending = clean && svc.scanner.is_some();
     let digest = hex(&Sha256::digest(&input.bytes));
     let now = svc.now();
     let txn = svc.db.begin().await?;
@@ -70,13 +81,35 @@ pub async fn add(svc: &Services, actor: &Actor, input: AddInput) -> Result<Added
             "files cannot be added to a closed inquiry",
         ));
     }
-    let clean = matches!(verdict, Verdict::Clean { .. });
-    let key = format!(
-        "{}/inquiries/{}/{}",
-        if clean { "files" } else { "quarantine" },
-        before.id,
-        digest
-    );
+    // A retried upload (same file, same name, same author, same inquiry: a client that timed out
+    // and sent it again) returns the file already attached instead of a second copy.
+    if let Some(existing) = crate::store::inquiries::same_upload(
+        &txn,
+        crate::store::inquiries::UploadIdentity {
+            inquiry_id: before.id,
+            sha256: &digest,
+            file_name: &file_name,
+            customer_id,
+            representative_id: rep_id,
+            user_id,
+        },
+    )
+    .await?
+    {
+        txn.rollback().await?;
+        return Ok(Added {
+            attachment: existing,
+            inquiry: before,
+        });
+    }
+    let area = if pending {
+        "pending"
+    } else if clean {
+        "files"
+    } else {
+        "quarantine"
+    };
+    let key = storage_key(area, before.id, &digest);
     svc.blobs
         .put(&key, &input.bytes)
         .await
@@ -98,9 +131,13 @@ pub async fn add(svc: &Services, actor: &Actor, input: AddInput) -> Result<Added
         storage_key: Set(key),
         show_on_internet: Set(input.show_on_internet.unwrap_or(true)),
         clerk_note: Set(input.clerk_note),
-        sanitize_status: Set(verdict.code().to_string()),
+        sanitize_status: Set(if pending {
+            PENDING.to_string()
+        } else {
+            verdict.code().to_string()
+        }),
         created_at: Set(now),
-        loaded_at: Set(clean.then_some(now)),
+        loaded_at: Set((clean && !pending).then_some(now)),
         read_at: Set((direction == Direction::FromClerk).then_some(now)),
         ..Default::default()
     }
@@ -108,47 +145,12 @@ pub async fn add(svc: &Services, actor: &Actor, input: AddInput) -> Result<Added
     .await?;
     let mut after = before.clone();
     if verdict.closes_inquiry() {
-        // R15, R22: an infected or invalid file closes the inquiry by the system.
+        after = close_for_rejected_file(svc, &txn, &before, &verdict, None).await?;
+    } else if pending && direction != Direction::FromClerk && !before.documents_pending {
         let mut am = before.clone().into_active_model();
-        am.status = Set(Status::ClosedBySystem.code().into());
-        am.closed_at = Set(Some(now));
-        am.status_changed_at = Set(now);
+        am.documents_pending = Set(true);
         am.updated_at = Set(now);
         after = writes::update_inquiry(&txn, am).await?;
-        crate::service::activities::queue_status_notice(svc, &txn, &after, Status::ClosedBySystem)
-            .await?;
-        let message = verdict
-            .message_he()
-            .unwrap_or("הקובץ שצורף לא עבר את בדיקת האבטחה והפנייה נסגרה.");
-        writes::insert_correspondence(
-            &txn,
-            writes::NewCorrespondence {
-                inquiry_id: before.id,
-                direction: "FROM_SYSTEM",
-                author_customer_id: None,
-                author_representative_id: None,
-                author_user_id: None,
-                body: format!("{message} ניתן לפתוח פנייה חדשה ולצרף קובץ תקין."),
-                at: now,
-            },
-        )
-        .await?;
-        writes::append_history(
-            &txn,
-            Some(&before),
-            &after,
-            writes::HistoryRow {
-                kind: "STATUS_CHANGE",
-                at: now,
-                actor_kind: "SYSTEM",
-                actor_id: None,
-                note: Some(format!(
-                    "נסגרה ע\"י המערכת: קובץ שלא עבר הלבנה ({})",
-                    verdict.code()
-                )),
-            },
-        )
-        .await?;
     }
     svc.audit(
         &txn,
@@ -156,7 +158,11 @@ pub async fn add(svc: &Services, actor: &Actor, input: AddInput) -> Result<Added
         "addAttachment",
         &[before.id],
         &["attachment"],
-        Some(format!("{} {}", a.id, verdict.code())),
+        Some(format!(
+            "{} {}",
+            a.id,
+            if pending { PENDING } else { verdict.code() }
+        )),
     )
     .await?;
     svc.refresh_due(&txn, before.id).await?;
@@ -169,10 +175,222 @@ pub async fn add(svc: &Services, actor: &Actor, input: AddInput) -> Result<Added
         },
         &after,
     );
+    if pending {
+        spawn_scan(svc.clone(), a.id);
+    }
     Ok(Added {
         attachment: a,
         inquiry: after,
     })
+}
+
+/// The sanitising status of a file waiting for the virus scanner.
+pub const PENDING: &str = "PENDING";
+
+/// How long a pending file is left to the scan its upload started before the periodic pass
+/// takes it over (a replica that stopped mid-scan, or a scanner that was down).
+pub const SCAN_TAKEOVER: chrono::Duration = chrono::Duration::minutes(2);
+
+fn storage_key(area: &str, inquiry_id: i64, digest: &str) -> String {
+    format!("{area}/inquiries/{inquiry_id}/{digest}")
+}
+
+/// R15, R22: an invalid or infected file closes the inquiry by the system, with a clear Hebrew
+/// message to the customer, a history row and the customer's notice (§2.1.3).
+async fn close_for_rejected_file(
+    svc: &Services,
+    txn: &sea_orm::DatabaseTransaction,
+    before: &inquiry::Model,
+    verdict: &Verdict,
+    signature: Option<&str>,
+) -> Result<inquiry::Model, DomainError> {
+    let now = svc.now();
+    let mut am = before.clone().into_active_model();
+    am.status = Set(Status::ClosedBySystem.code().into());
+    am.closed_at = Set(Some(now));
+    am.status_changed_at = Set(now);
+    am.updated_at = Set(now);
+    am.documents_pending = Set(false);
+    let after = writes::update_inquiry(txn, am).await?;
+    crate::service::activities::queue_status_notice(svc, txn, &after, Status::ClosedBySystem)
+        .await?;
+    let message = verdict
+        .message_he()
+        .unwrap_or("הקובץ שצורף לא עבר את בדיקת האבטחה והפנייה נסגרה.");
+    writes::insert_correspondence(
+        txn,
+        writes::NewCorrespondence {
+            inquiry_id: before.id,
+            direction: "FROM_SYSTEM",
+            author_customer_id: None,
+            author_representative_id: None,
+            author_user_id: None,
+            body: format!("{message} ניתן לפתוח פנייה חדשה ולצרף קובץ תקין."),
+            at: now,
+        },
+    )
+    .await?;
+    writes::append_history(
+        txn,
+        Some(before),
+        &after,
+        writes::HistoryRow {
+            kind: "STATUS_CHANGE",
+            at: now,
+            actor_kind: "SYSTEM",
+            actor_id: None,
+            note: Some(match signature {
+                Some(sig) => format!(
+                    "נסגרה ע\"י המערכת: קובץ שלא עבר הלבנה ({}: {sig})",
+                    verdict.code()
+                ),
+                None => format!("נסגרה ע\"י המערכת: קובץ שלא עבר הלבנה ({})", verdict.code()),
+            }),
+        },
+    )
+    .await?;
+    Ok(after)
+}
+
+/// Scans a pending file in the background, right after its upload committed.
+pub fn spawn_scan(svc: Arc<Services>, attachment_id: i64) {
+    tokio::spawn(async move {
+        if let Err(e) = scan_pending_file(&svc, attachment_id).await {
+            tracing::warn!(attachment_id, error = %e.message, "scan left for the periodic pass");
+        }
+    });
+}
+
+/// Scans one pending file and settles it: clean → loaded (the SLA clock runs again, R16);
+/// infected → quarantined and the inquiry closed by the system (R15, R22). The scan runs
+/// outside the transaction; the settlement locks the inquiry and settles only a file still
+/// pending, so two replicas scanning the same file settle it once. A scanner that gives no
+/// answer leaves the file pending: it is never let through unscanned.
+/// Returns the settled status, or `None` when the file was no longer pending.
+pub async fn scan_pending_file(
+    svc: &Services,
+    attachment_id: i64,
+) -> Result<Option<String>, DomainError> {
+    let Some(scanner) = svc.scanner.as_ref() else {
+        return Err(DomainError::internal("no virus scanner is configured"));
+    };
+    let a = crate::store::inquiries::attachment(&svc.db, attachment_id)
+        .await?
+        .ok_or_else(|| DomainError::not_found("attachment"))?;
+    if a.sanitize_status != PENDING {
+        return Ok(None);
+    }
+    let bytes = svc
+        .blobs
+        .get(&a.storage_key)
+        .await
+        .map_err(|e| DomainError::internal(format!("pending content: {e}")))?;
+    let outcome = scanner
+        .scan(&bytes)
+        .await
+        .map_err(|e| DomainError::internal(e.to_string()))?;
+    let (verdict, signature) = match outcome {
+        ScanOutcome::Clean => (None, None),
+        ScanOutcome::Infected { signature } => (
+            Some(Verdict::Infected {
+                reason: InfectedReason::VirusSignature,
+            }),
+            Some(signature),
+        ),
+    };
+    let area = if verdict.is_some() {
+        "quarantine"
+    } else {
+        "files"
+    };
+    let target = storage_key(area, a.inquiry_id, &a.sha256);
+    svc.blobs
+        .copy(&a.storage_key, &target)
+        .await
+        .map_err(DomainError::internal)?;
+    let now = svc.now();
+    let txn = svc.db.begin().await?;
+    let before = svc.lock(&txn, a.inquiry_id, None).await?;
+    let Some(current) = crate::store::inquiries::attachment_in(&txn, attachment_id).await? else {
+        return Ok(None);
+    };
+    if current.sanitize_status != PENDING {
+        return Ok(None);
+    }
+    let status = verdict.as_ref().map_or("CLEAN", |v| v.code()).to_string();
+    let mut am = current.clone().into_active_model();
+    am.sanitize_status = Set(status.clone());
+    am.storage_key = Set(target);
+    if verdict.is_none() {
+        am.loaded_at = Set(Some(now));
+    } else {
+        am.content_type = Set("application/octet-stream".into());
+    }
+    am.update(&txn).await?;
+    let still_pending = crate::store::inquiries::pending_customer_files(&txn, before.id).await? > 0;
+    let closed = parse_status(&before)?.is_closed();
+    let after = match &verdict {
+        Some(v) if !closed => {
+            close_for_rejected_file(svc, &txn, &before, v, signature.as_deref()).await?
+        }
+        _ if before.documents_pending != still_pending => {
+            let mut am = before.clone().into_active_model();
+            am.documents_pending = Set(still_pending);
+            am.updated_at = Set(now);
+            writes::update_inquiry(&txn, am).await?
+        }
+        _ => before.clone(),
+    };
+    svc.audit(
+        &txn,
+        &Actor::system(),
+        "sanitizeAttachment",
+        &[before.id],
+        &["attachment"],
+        Some(match &signature {
+            Some(sig) => format!("{attachment_id} {status} {sig}"),
+            None => format!("{attachment_id} {status}"),
+        }),
+    )
+    .await?;
+    svc.refresh_due(&txn, before.id).await?;
+    txn.commit().await?;
+    if let Err(e) = svc.blobs.delete(&a.storage_key).await {
+        tracing::warn!(attachment_id, error = %e, "pending copy not removed");
+    }
+    svc.publish(
+        if after.status != before.status {
+            InquiryEventKind::StatusChanged
+        } else {
+            InquiryEventKind::Correspondence
+        },
+        &after,
+    );
+    Ok(Some(status))
+}
+
+/// The periodic pass: scans files left pending longer than [`SCAN_TAKEOVER`] (the upload's own
+/// scan failed or its replica stopped). Returns how many were settled.
+pub async fn scan_stale_pending(svc: &Services) -> Result<usize, DomainError> {
+    if svc.scanner.is_none() {
+        return Ok(0);
+    }
+    let ids =
+        crate::store::inquiries::pending_files_before(&svc.db, svc.now() - SCAN_TAKEOVER, 100)
+            .await?;
+    let mut settled = 0;
+    for id in ids {
+        match scan_pending_file(svc, id).await {
+            Ok(Some(_)) => settled += 1,
+            Ok(None) => {}
+            Err(e) => {
+                // The scanner is down: the rest would fail the same way; the next pass retries.
+                tracing::warn!(attachment_id = id, error = %e.message, "pending file not scanned");
+                break;
+            }
+        }
+    }
+    Ok(settled)
 }
 
 fn hex(bytes: &[u8]) -> String {

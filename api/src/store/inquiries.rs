@@ -742,6 +742,79 @@ pub async fn attachment(
     attachment::Entity::find_by_id(id).one(db).await
 }
 
+/// One attachment, inside a transaction.
+pub async fn attachment_in<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    id: i64,
+) -> Result<Option<attachment::Model>, DbErr> {
+    attachment::Entity::find_by_id(id).one(db).await
+}
+
+/// What makes two uploads the same file (a client's retry).
+pub struct UploadIdentity<'a> {
+    pub inquiry_id: i64,
+    pub sha256: &'a str,
+    pub file_name: &'a str,
+    pub customer_id: Option<i64>,
+    pub representative_id: Option<i64>,
+    pub user_id: Option<i64>,
+}
+
+/// The attachment an identical earlier upload created, if any.
+pub async fn same_upload<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    u: UploadIdentity<'_>,
+) -> Result<Option<attachment::Model>, DbErr> {
+    let by = |col: attachment::Column, v: Option<i64>| match v {
+        Some(v) => col.eq(v),
+        None => col.is_null(),
+    };
+    attachment::Entity::find()
+        .filter(attachment::Column::InquiryId.eq(u.inquiry_id))
+        .filter(attachment::Column::Sha256.eq(u.sha256))
+        .filter(attachment::Column::FileName.eq(u.file_name))
+        .filter(by(attachment::Column::AuthorCustomerId, u.customer_id))
+        .filter(by(
+            attachment::Column::AuthorRepresentativeId,
+            u.representative_id,
+        ))
+        .filter(by(attachment::Column::AuthorUserId, u.user_id))
+        .order_by_asc(attachment::Column::Id)
+        .one(db)
+        .await
+}
+
+/// Customer-side files of an inquiry still waiting for the virus scanner (R16).
+pub async fn pending_customer_files<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    inquiry_id: i64,
+) -> Result<u64, DbErr> {
+    attachment::Entity::find()
+        .filter(attachment::Column::InquiryId.eq(inquiry_id))
+        .filter(attachment::Column::SanitizeStatus.eq("PENDING"))
+        .filter(attachment::Column::Direction.is_in(["FROM_CUSTOMER", "FROM_REPRESENTATIVE"]))
+        .count(db)
+        .await
+}
+
+/// Pending files uploaded before `before`, oldest first.
+pub async fn pending_files_before(
+    db: &DatabaseConnection,
+    before: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<i64>, DbErr> {
+    attachment::Entity::find()
+        .select_only()
+        .column(attachment::Column::Id)
+        .filter(attachment::Column::SanitizeStatus.eq("PENDING"))
+        .filter(attachment::Column::CreatedAt.lt(before))
+        .order_by_asc(attachment::Column::CreatedAt)
+        .limit(limit)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -289,3 +289,49 @@ async fn r14_r3_downloads_are_authorised_audited_and_never_public() {
         "{outcomes:?}"
     );
 }
+
+/// R14 (bad input): a client that timed out and sends the same file again — even twice at
+/// once — gets the file already attached, not a second copy; another file name is another file.
+#[tokio::test]
+async fn r14_a_retried_upload_is_idempotent_even_when_concurrent() {
+    let app = TestApp::spawn().await;
+    let (t, inq, clerk) = super::lifecycle::fresh_inquiry(
+        &app,
+        &[
+            "IT.ANNUAL.SUBMIT",
+            "IT.ANNUAL.EXTENSION",
+            "IT.ANNUAL.ASSESSMENT",
+        ],
+    )
+    .await;
+    let q =
+        "mutation($input: AddAttachmentInput!){ addAttachment(input:$input){ attachment { id } } }";
+    let send = |name: &'static str| {
+        app.upload(
+            &t,
+            q,
+            json!({"inquiryId": inq["id"]}),
+            name,
+            "application/pdf",
+            PDF,
+        )
+    };
+    let ((_, a), (_, b)) = tokio::join!(send("106.pdf"), send("106.pdf"));
+    let (_, c) = send("106.pdf").await;
+    let id = |r: &serde_json::Value| ok(r, "addAttachment")["attachment"]["id"].clone();
+    assert_eq!(id(&a), id(&b));
+    assert_eq!(id(&a), id(&c));
+    let (_, d) = send("106-copy.pdf").await;
+    assert_ne!(id(&a), id(&d));
+    let r = app
+        .gql(
+            &clerk,
+            "query($id:ID!){ inquiry(id:$id){ attachments { id } } }",
+            json!({"id": inq["id"]}),
+        )
+        .await;
+    assert_eq!(
+        ok(&r, "inquiry")["attachments"].as_array().unwrap().len(),
+        2
+    );
+}

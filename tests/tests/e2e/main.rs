@@ -15,6 +15,7 @@ mod outbox;
 mod policy_matrix;
 mod read_api;
 mod saved_views;
+mod scanning;
 mod security;
 mod sla;
 mod subscriptions;

@@ -300,7 +300,12 @@ impl Inquiry {
             .unwrap_or_default();
         Ok(Some(
             rows.into_iter()
-                .filter(|a| staff || (a.show_on_internet && a.sanitize_status == "CLEAN"))
+                // The customer side sees its files while they are checked, never a rejected one.
+                .filter(|a| {
+                    staff
+                        || (a.show_on_internet
+                            && matches!(a.sanitize_status.as_str(), "CLEAN" | "PENDING"))
+                })
                 .map(crate::graphql::attachment_api::Attachment)
                 .collect(),
         ))

@@ -63,6 +63,8 @@ pub struct Services {
     pub sla: crate::service::sla::SlaState,
     /// Attachment content (R14).
     pub blobs: Arc<dyn crate::infra::storage::BlobStore>,
+    /// A virus scanner (clamd) run after the built-in checks; `None`: the built-in checks decide.
+    pub scanner: Option<Arc<dyn crate::infra::scanner::VirusScanner>>,
     /// Registry data for information expansion (R37).
     pub registry: Arc<dyn crate::infra::registry::RegistryProvider>,
 }
