@@ -33,22 +33,68 @@ pub struct SmtpMailer {
 }
 
 impl SmtpMailer {
+    /// `smtp://host[:port]` (plain, an internal relay), `smtp://host:587?tls=required`
+    /// (STARTTLS) or `smtps://host[:465]` (implicit TLS); `user:password@` for authentication.
     pub fn new(url: &str, from: &str) -> Result<Self, String> {
-        let rest = url
-            .strip_prefix("smtp://")
-            .ok_or_else(|| format!("SMTP_URL must be smtp://host:port, got {url:?}"))?;
-        let (host, port) = match rest.rsplit_once(':') {
-            Some((h, p)) => (h, p.parse::<u16>().map_err(|e| e.to_string())?),
-            None => (rest, 25),
-        };
-        let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
-            .port(port)
+        if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
+            return Err(format!(
+                "SMTP_URL must be smtp://host:port or smtps://host:port, got {:?}",
+                redact_password(url)
+            ));
+        }
+        crate::infra::storage::install_tls_provider();
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .map_err(|e| format!("SMTP_URL {:?}: {e}", redact_password(url)))?
             .timeout(Some(std::time::Duration::from_secs(10)))
             .build();
         Ok(Self {
             transport,
             from: from.parse().map_err(|e| format!("SMTP_FROM: {e}"))?,
         })
+    }
+}
+
+/// An SMTP URL fit for a log line: the password, if any, replaced.
+fn redact_password(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            let user = creds.split(':').next().unwrap_or("");
+            format!("{}{user}:***{}", &url[..s + 3], &url[at..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod smtp_url_tests {
+    use super::*;
+
+    #[test]
+    fn plain_starttls_and_implicit_tls_urls_are_accepted_and_others_refused() {
+        let from = "ITA CRM <no-reply@taxes.gov.il>";
+        for ok in [
+            "smtp://127.0.0.1:2525",
+            "smtp://relay.internal",
+            "smtp://relay.internal:587?tls=required",
+            "smtps://mailer:secret@relay.example:465",
+        ] {
+            assert!(SmtpMailer::new(ok, from).is_ok(), "{ok}");
+        }
+        let err = SmtpMailer::new("http://mailer:secret@relay", from)
+            .err()
+            .unwrap();
+        assert!(!err.contains("secret"), "{err}");
+        assert!(SmtpMailer::new("smtp://relay", "not an address").is_err());
+    }
+
+    #[test]
+    fn passwords_never_reach_the_log() {
+        assert_eq!(
+            redact_password("smtps://mailer:secret@relay:465"),
+            "smtps://mailer:***@relay:465"
+        );
+        assert_eq!(redact_password("smtp://relay:25"), "smtp://relay:25");
     }
 }
 
