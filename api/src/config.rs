@@ -44,6 +44,12 @@ pub struct Config {
     /// Root of the classifier models (holds `triplet/CURRENT`).
     #[arg(long, env = "MODELS_DIR", default_value = "models")]
     pub models_dir: PathBuf,
+    /// The classifier corpus retraining replays (`train.jsonl`) and judges on (`dev.jsonl`).
+    #[arg(long, env = "CLASSIFIER_DATA_DIR", default_value = "classifier/data")]
+    pub classifier_data_dir: PathBuf,
+    /// Largest dev top-1 loss (0.01 = one point) a retrained model may have and be promoted.
+    #[arg(long, env = "RETRAIN_TOLERANCE", default_value_t = 0.01)]
+    pub retrain_tolerance: f64,
     /// Where attachment content is stored (local directory).
     #[arg(long, env = "STORAGE_DIR", default_value = "data/attachments")]
     pub storage_dir: PathBuf,
@@ -155,6 +161,8 @@ impl Config {
             models_dir: PathBuf::from("models"),
             storage_dir: std::env::temp_dir().join("ita-crm-test-attachments"),
             storage_url: None,
+            classifier_data_dir: PathBuf::from("classifier/data"),
+            retrain_tolerance: 0.01,
             clamd_addr: None,
             auto_migrate: Some(true),
             auto_seed: Some(false),

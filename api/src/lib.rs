@@ -100,6 +100,9 @@ pub async fn build_app_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyh
             } else {
                 None
             },
+            models_dir: config.models_dir.clone(),
+            classifier_data_dir: config.classifier_data_dir.clone(),
+            retrain_tolerance: config.retrain_tolerance,
             ..Default::default()
         },
         reauth,
@@ -142,7 +145,13 @@ pub async fn build_app_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyh
         reference,
         ids: graphql::ids::IdCodec::new(&config.node_id_secret),
         services: services.clone(),
+        job_lock: job_lock.clone(),
     };
+    // R8: the registry says which classifier version serves; this replica follows it.
+    if let Err(e) = service::learning::bootstrap(&services).await {
+        tracing::error!(error = %e.message, "classifier registry not read; the bundled model serves");
+    }
+    service::learning::spawn_reloader(services.clone());
     let mailer: Option<Arc<dyn infra::outbox::Mailer>> = match &config.smtp_url {
         Some(url) => Some(Arc::new(
             infra::outbox::SmtpMailer::new(url, &config.smtp_from).map_err(anyhow::Error::msg)?,

@@ -39,6 +39,12 @@ enum Command {
     },
     /// Remove audit rows older than AUDIT_RETENTION_MONTHS (at least 24); audited.
     PurgeAudit,
+    /// Write clerks' current triplet validations as JSONL for retraining (R8), personal data
+    /// redacted from the texts: `{"text", "label", "verdict", "customer_label", ...}` per line.
+    ExportFeedback {
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
     /// Mint a bearer token for a demo principal (development, tests and scripts).
     Token {
         /// Staff login, a customer's national ID, or a representative's smart-card id.
@@ -90,6 +96,14 @@ async fn main() -> anyhow::Result<()> {
                 "purged {n} audit rows older than {} months",
                 config.audit_retention_months
             );
+            Ok(())
+        }
+        Command::ExportFeedback { out } => {
+            let db = store::connect(&config.database_url).await?;
+            let n = api::service::learning::export_feedback(&db, &out)
+                .await
+                .map_err(|e| anyhow::anyhow!(e.message))?;
+            eprintln!("{n} feedback examples written to {}", out.display());
             Ok(())
         }
         Command::SeedDemo { inquiries, seed } => {

@@ -261,8 +261,6 @@ pub fn train(
     let tokenizer = tokenize::train_tokenizer(norm.iter(), cfg.vocab_size)?;
     let fc = cfg.features;
     let tr = encode(train, &hierarchy, &fc, &tokenizer)?;
-    let dv = encode(dev, &hierarchy, &fc, &tokenizer)?;
-    let parents = ParentIndex::new(&hierarchy)?;
 
     let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed);
     let buckets = fc.buckets as usize;
@@ -281,34 +279,109 @@ pub fn train(
         var(&mut rng, nm, cfg.dim, s)?,
         var(&mut rng, nm, 0, 0.0)?,
     ];
-    let heads_of = |v: &[Var]| Heads {
-        leaf_w: v[0].as_tensor().clone(),
-        leaf_b: v[1].as_tensor().clone(),
-        sec_w: v[2].as_tensor().clone(),
-        sec_b: v[3].as_tensor().clone(),
-        main_w: v[4].as_tensor().clone(),
-        main_b: v[5].as_tensor().clone(),
-        hier_weight: f64::from(cfg.hier_weight),
-    };
-    let params = ParamsAdamW {
-        lr: cfg.lr_head,
-        weight_decay: 1e-4,
-        ..ParamsAdamW::default()
-    };
-    let mut opt = AdamW::new(vars.clone(), params).map_err(inf)?;
     let idf = idf(&tr.feats, buckets);
     let wb = cfg.wide_buckets;
-    let wide = vec![0f32; wb * nl];
-    let mut model = Model {
+    let model = Model {
         dim: cfg.dim,
         buckets,
         emb,
         idf,
         wide_buckets: wb,
         leaves: nl,
-        wide,
-        heads: heads_of(&vars),
+        wide: vec![0f32; wb * nl],
+        heads: heads_of(&vars, cfg.hier_weight),
     };
+    let init = Init {
+        model,
+        hierarchy,
+        tokenizer,
+    };
+    fit(init, vars, tr, dev, cfg, rng, started)
+}
+
+/// Where training starts: fresh weights, or a base model's (fine-tuning).
+struct Init {
+    model: Model,
+    hierarchy: Hierarchy,
+    tokenizer: Tokenizer,
+}
+
+fn heads_of(v: &[Var], hier_weight: f32) -> Heads {
+    Heads {
+        leaf_w: v[0].as_tensor().clone(),
+        leaf_b: v[1].as_tensor().clone(),
+        sec_w: v[2].as_tensor().clone(),
+        sec_b: v[3].as_tensor().clone(),
+        main_w: v[4].as_tensor().clone(),
+        main_b: v[5].as_tensor().clone(),
+        hier_weight: f64::from(hier_weight),
+    }
+}
+
+/// Fine-tunes a base model (its tokenizer, labels, feature hashing and weights) on `train` —
+/// typically clerks' corrections mixed with a replay of the original training data — selecting
+/// the epoch on `dev` and recalibrating on it. Examples whose label the base does not know are
+/// skipped (a new triplet needs a model trained from scratch).
+pub fn fine_tune(
+    base: crate::artifact::Loaded,
+    train: &[Example],
+    dev: &[Example],
+    cfg: &TrainConfig,
+) -> Result<Trained, ClassifierError> {
+    let started = Instant::now();
+    let tr = encode(train, &base.hierarchy, &cfg.features, &base.tokenizer)?;
+    if tr.feats.is_empty() {
+        return Err(ClassifierError::Inference(
+            "no training example has a label the base model knows".into(),
+        ));
+    }
+    let h = &base.model.heads;
+    let vars = [
+        &h.leaf_w, &h.leaf_b, &h.sec_w, &h.sec_b, &h.main_w, &h.main_b,
+    ]
+    .into_iter()
+    .map(|t| {
+        t.detach()
+            .copy()
+            .and_then(|t| Var::from_tensor(&t))
+            .map_err(inf)
+    })
+    .collect::<Result<Vec<_>, _>>()?;
+    let mut model = base.model;
+    model.heads = heads_of(&vars, cfg.hier_weight);
+    let init = Init {
+        model,
+        hierarchy: base.hierarchy,
+        tokenizer: base.tokenizer,
+    };
+    let rng = ChaCha8Rng::seed_from_u64(cfg.seed);
+    fit(init, vars, tr, dev, cfg, rng, started)
+}
+
+fn fit(
+    init: Init,
+    vars: Vec<Var>,
+    tr: Encoded,
+    dev: &[Example],
+    cfg: &TrainConfig,
+    mut rng: ChaCha8Rng,
+    started: Instant,
+) -> Result<Trained, ClassifierError> {
+    let Init {
+        mut model,
+        hierarchy,
+        tokenizer,
+    } = init;
+    let dv = encode(dev, &hierarchy, &cfg.features, &tokenizer)?;
+    let parents = ParentIndex::new(&hierarchy)?;
+    let (buckets, wb, nl) = (model.buckets, model.wide_buckets, model.leaves);
+    let params = ParamsAdamW {
+        lr: cfg.lr_head,
+        weight_decay: 1e-4,
+        ..ParamsAdamW::default()
+    };
+    let mut opt = AdamW::new(vars.clone(), params).map_err(inf)?;
+    let heads_of = |v: &[Var]| heads_of(v, cfg.hier_weight);
     let mut acc = vec![0f32; buckets];
     let mut acc_w = vec![0f32; wb];
     let mut order: Vec<usize> = (0..tr.feats.len()).collect();

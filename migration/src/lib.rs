@@ -19,6 +19,7 @@ mod m20261128_000010_saved_views;
 mod m20261128_000011_open_due_index;
 mod m20261128_000012_audit_retention;
 mod m20261128_000013_outbox_schedule;
+mod m20261129_000014_one_active_model;
 pub mod reference;
 pub mod seed;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000011_open_due_index::Migration),
             Box::new(m20261128_000012_audit_retention::Migration),
             Box::new(m20261128_000013_outbox_schedule::Migration),
+            Box::new(m20261129_000014_one_active_model::Migration),
         ]
     }
 }

@@ -60,6 +60,8 @@ impl TestApp {
         config.seed_inquiries = TEST_INQUIRIES;
         config.models_dir =
             std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../models"));
+        config.classifier_data_dir =
+            std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../classifier/data"));
         config.redis_url = std::env::var("REDIS_URL").ok();
         // Tests share one Redis: each app writes under its own prefix.
         config.redis_key_prefix = format!(

@@ -20,6 +20,8 @@ pub enum ErrorCode {
     RateLimited,
     /// The classifier is at capacity; retry shortly.
     ClassifierBusy,
+    /// A classifier model's files on disk are missing or inconsistent; the active model serves on.
+    ModelArtifactInvalid,
     QueryTooComplex,
     GraphqlParseFailed,
     GraphqlValidationFailed,

@@ -27,6 +27,7 @@ pub mod notifications;
 pub mod outbox;
 pub mod policy;
 pub mod principal;
+pub mod redact;
 pub mod representation;
 pub mod routing;
 pub mod sanitize;

@@ -83,6 +83,9 @@ pub const CUSTOMER_ONLY: Rule = rule(D, D, D, A, A, false);
 
 /// The audit trail: auditors only.
 pub const AUDIT: Rule = rule(D, A, D, D, D, false);
+/// Classifier operations (R8): data scientists act; auditors read the registry.
+pub const MODEL_READ: Rule = rule(D, A, A, D, D, false);
+pub const MODEL_ACT: Rule = rule(D, D, A, D, D, false);
 
 /// The matrix: (type, fields, rule). Every object field the schema serves must appear once.
 pub const POLICY: &[(&str, &[&str], Rule)] = &[
@@ -207,6 +210,57 @@ pub const POLICY: &[(&str, &[&str], Rule)] = &[
     ),
     ("MutationRoot", &["sendActivity"], HANDLE),
     ("MutationRoot", &["validateTriplet"], HANDLE),
+    ("QueryRoot", &["classifierModels"], MODEL_READ),
+    ("QueryRoot", &["classifierFeedback"], MODEL_ACT),
+    (
+        "MutationRoot",
+        &["retrainClassifier", "promoteClassifierModel"],
+        MODEL_ACT,
+    ),
+    ("ClassifierModelPayload", &["model"], MODEL_ACT),
+    (
+        "ClassifierModel",
+        &[
+            "version",
+            "parentVersion",
+            "status",
+            "trainedBy",
+            "promotedBy",
+            "createdAt",
+            "promotedAt",
+            "dataHash",
+            "labelSetHash",
+            "devTop1",
+            "parentDevTop1",
+            "feedbackTop1Before",
+            "feedbackTop1After",
+            "trainingSeconds",
+            "gateReasons",
+            "metricsJson",
+            "acceptance",
+        ],
+        MODEL_READ,
+    ),
+    (
+        "ModelAcceptanceDetail",
+        &["total", "byMainTopic", "byWeek"],
+        MODEL_READ,
+    ),
+    ("WeekAcceptance", &["week", "acceptance"], MODEL_READ),
+    (
+        "FeedbackExample",
+        &[
+            "cursor",
+            "text",
+            "tripletCode",
+            "customerTripletCode",
+            "verdict",
+            "modelVersion",
+            "suggestedTop1",
+            "validatedAt",
+        ],
+        MODEL_ACT,
+    ),
     ("ValidateTripletPayload", &["validation"], STAFF_ONLY),
     (
         "TripletValidation",

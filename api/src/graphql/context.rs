@@ -17,6 +17,8 @@ pub struct Shared {
     pub reference: Arc<Reference>,
     pub ids: IdCodec,
     pub services: Arc<crate::service::inquiries::Services>,
+    /// Jobs one replica runs at a time (retraining).
+    pub job_lock: Arc<dyn crate::infra::locks::JobLock>,
 }
 
 /// Per-request data: the authenticated principal and the request's loaders.

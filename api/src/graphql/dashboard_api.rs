@@ -104,7 +104,7 @@ pub struct Acceptance {
 }
 
 impl Acceptance {
-    fn new(validated: i64, accepted: i64) -> Self {
+    pub fn new(validated: i64, accepted: i64) -> Self {
         Self {
             validated,
             accepted,

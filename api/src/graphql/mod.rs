@@ -10,6 +10,7 @@ pub mod errors;
 pub mod guards;
 pub mod ids;
 pub mod info_api;
+pub mod learning_api;
 pub mod loaders;
 pub mod mutation;
 pub mod pagination;

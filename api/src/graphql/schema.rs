@@ -16,6 +16,7 @@ pub struct QueryRoot(
     super::templates_api::TemplateQuery,
     super::sla_api::SlaQuery,
     super::views_api::SavedViewQuery,
+    super::learning_api::LearningQuery,
 );
 
 pub type ApiSchema = Schema<QueryRoot, MutationRoot, super::subscription::SubscriptionRoot>;

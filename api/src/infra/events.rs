@@ -33,6 +33,8 @@ pub struct InquiryEvent {
 pub struct EventBus {
     tx: broadcast::Sender<InquiryEvent>,
     redis: Option<(redis::aio::ConnectionManager, String)>,
+    /// Model-reload signals (a promoted classifier version), on `<prefix>:models` with Redis.
+    models: broadcast::Sender<String>,
 }
 
 impl Default for EventBus {
@@ -44,7 +46,12 @@ impl Default for EventBus {
 impl EventBus {
     pub fn new() -> Self {
         let (tx, _) = broadcast::channel(1024);
-        Self { tx, redis: None }
+        let (models, _) = broadcast::channel(16);
+        Self {
+            tx,
+            redis: None,
+            models,
+        }
     }
 
     /// A bus fanned out through Redis pub/sub on `<prefix>:events`; spawns the listener.
@@ -54,10 +61,14 @@ impl EventBus {
         prefix: &str,
     ) -> Result<Self, redis::RedisError> {
         let (tx, _) = broadcast::channel(1024);
+        let (models, _) = broadcast::channel(16);
         let channel = format!("{prefix}:events");
+        let models_channel = models_channel(&channel);
         let mut pubsub = client.get_async_pubsub().await?;
         pubsub.subscribe(&channel).await?;
+        pubsub.subscribe(&models_channel).await?;
         let local = tx.clone();
+        let local_models = models.clone();
         tokio::spawn(async move {
             use futures_util::StreamExt;
             let mut stream = pubsub.into_on_message();
@@ -65,6 +76,10 @@ impl EventBus {
                 let Ok(payload) = msg.get_payload::<String>() else {
                     continue;
                 };
+                if msg.get_channel_name() == models_channel {
+                    let _ = local_models.send(payload);
+                    continue;
+                }
                 match serde_json::from_str::<InquiryEvent>(&payload) {
                     Ok(e) => {
                         let _ = local.send(e);
@@ -77,7 +92,38 @@ impl EventBus {
         Ok(Self {
             tx,
             redis: Some((conn, channel)),
+            models,
         })
+    }
+
+    /// Tells every replica (this one included) that `version` is now the active classifier.
+    pub fn publish_model(&self, version: &str) {
+        match &self.redis {
+            None => {
+                let _ = self.models.send(version.to_string());
+            }
+            Some((conn, channel)) => {
+                let (mut conn, channel) = (conn.clone(), models_channel(channel));
+                let local = self.models.clone();
+                let version = version.to_string();
+                tokio::spawn(async move {
+                    let sent: redis::RedisResult<i64> = redis::cmd("PUBLISH")
+                        .arg(&channel)
+                        .arg(&version)
+                        .query_async(&mut conn)
+                        .await;
+                    if let Err(err) = sent {
+                        // The periodic reconciliation brings the other replicas along.
+                        tracing::warn!(error = %err, "model signal not fanned out");
+                        let _ = local.send(version);
+                    }
+                });
+            }
+        }
+    }
+
+    pub fn subscribe_models(&self) -> broadcast::Receiver<String> {
+        self.models.subscribe()
     }
 
     /// Publishes after commit; nobody listening is fine. With Redis the event reaches this
@@ -109,4 +155,8 @@ impl EventBus {
     pub fn subscribe(&self) -> broadcast::Receiver<InquiryEvent> {
         self.tx.subscribe()
     }
+}
+
+fn models_channel(events_channel: &str) -> String {
+    format!("{}:models", events_channel.trim_end_matches(":events"))
 }

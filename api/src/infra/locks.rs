@@ -10,6 +10,8 @@ use futures_util::future::BoxFuture;
 pub trait JobLock: Send + Sync {
     /// Tries to take `name` for `ttl`; true when this replica holds it now.
     fn try_acquire<'a>(&'a self, name: &'a str, ttl: Duration) -> BoxFuture<'a, bool>;
+    /// Frees `name` if this replica holds it (a job that ends before its TTL, e.g. retraining).
+    fn release<'a>(&'a self, name: &'a str) -> BoxFuture<'a, ()>;
 }
 
 #[derive(Default)]
@@ -28,6 +30,13 @@ impl JobLock for LocalJobLock {
                     held.insert(name.to_string(), now + ttl);
                     true
                 }
+            }
+        })
+    }
+    fn release<'a>(&'a self, name: &'a str) -> BoxFuture<'a, ()> {
+        Box::pin(async move {
+            if let Ok(mut held) = self.0.lock() {
+                held.remove(name);
             }
         })
     }
@@ -76,6 +85,23 @@ impl JobLock for RedisJobLock {
             }
         })
     }
+    fn release<'a>(&'a self, name: &'a str) -> BoxFuture<'a, ()> {
+        Box::pin(async move {
+            let mut conn = self.conn.clone();
+            let key = format!("{}:lock:{name}", self.prefix);
+            // Delete only our own hold: another replica may have taken an expired lock.
+            let r: redis::RedisResult<i64> = redis::cmd("EVAL")
+                .arg("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end")
+                .arg(1)
+                .arg(&key)
+                .arg(&self.owner)
+                .query_async(&mut conn)
+                .await;
+            if let Err(e) = r {
+                tracing::warn!(error = %e, "job lock not released; it expires by itself");
+            }
+        })
+    }
 }
 
 #[cfg(test)]
@@ -93,6 +119,11 @@ mod tests {
         assert!(
             l.try_acquire("short", Duration::from_millis(1)).await,
             "expired locks are free"
+        );
+        l.release("close").await;
+        assert!(
+            l.try_acquire("close", Duration::from_secs(60)).await,
+            "released locks are free"
         );
     }
 }

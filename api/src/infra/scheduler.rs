@@ -60,6 +60,10 @@ pub fn spawn(services: Arc<Services>, lock: Arc<dyn JobLock>) -> tokio::task::Jo
             tick.tick().await;
             run_once(&services, lock.as_ref()).await;
             run_scan_pass(&services, lock.as_ref()).await;
+            // R8: serve the registry's active classifier even if a reload signal was missed.
+            if let Err(e) = crate::service::learning::reconcile(&services).await {
+                tracing::warn!(error = %e.message, "classifier registry check failed");
+            }
         }
     })
 }

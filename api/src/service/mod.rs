@@ -5,6 +5,7 @@ pub mod attachments;
 pub mod errors;
 pub mod info;
 pub mod inquiries;
+pub mod learning;
 pub mod principals;
 pub mod representation;
 pub mod retention;

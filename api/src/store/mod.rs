@@ -4,6 +4,7 @@ pub mod activities;
 pub mod audit;
 pub mod dashboard;
 pub mod inquiries;
+pub mod learning;
 pub mod people;
 pub mod reference;
 pub mod saved_views;

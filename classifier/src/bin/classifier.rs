@@ -85,6 +85,26 @@ enum Cmd {
         #[arg(long)]
         data: PathBuf,
     },
+    /// Fine-tune BASE on clerks' feedback (JSONL from `api export-feedback`) mixed with a replay
+    /// of DATA/train.jsonl; judge it on DATA/dev.jsonl and on held-back feedback; write OUT and
+    /// print the report (`passed` says whether the promotion gate passed).
+    Retrain {
+        #[arg(long)]
+        base: PathBuf,
+        #[arg(long)]
+        feedback: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value = "classifier/data")]
+        data: PathBuf,
+        /// Largest dev top-1 loss a promotable model may have (0.01 = one point).
+        #[arg(long, default_value_t = 0.01)]
+        tolerance: f64,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        #[arg(long)]
+        epochs: Option<usize>,
+    },
     /// Predict the triplets of one text; prints JSON.
     Predict {
         #[arg(long)]
@@ -128,6 +148,28 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let clf = Classifier::load(&model)?;
             let m = eval::evaluate(&clf, &read(&data)?)?;
             println!("{}", serde_json::to_string(&m)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Retrain {
+            base,
+            feedback,
+            out,
+            data,
+            tolerance,
+            seed,
+            epochs,
+        } => {
+            let mut cfg = classifier::retrain::RetrainConfig {
+                tolerance,
+                seed,
+                ..Default::default()
+            };
+            cfg.epochs = epochs.unwrap_or(cfg.epochs);
+            let fb = classifier::retrain::read_feedback(&feedback)?;
+            let replay = read(&data.join("train.jsonl"))?;
+            let dev = read(&data.join("dev.jsonl"))?;
+            let report = classifier::retrain::retrain(&base, &fb, &replay, &dev, &out, &cfg)?;
+            println!("{}", serde_json::to_string_pretty(&report)?);
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Predict { model, limit, text } => {

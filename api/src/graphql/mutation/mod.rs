@@ -16,4 +16,5 @@ pub struct MutationRoot(
     super::sla_api::SlaMutations,
     super::validation_api::ValidationMutations,
     super::views_api::SavedViewMutations,
+    super::learning_api::LearningMutations,
 );

@@ -35,6 +35,12 @@ pub struct Settings {
     pub waiting_close_months: u32,
     /// R37: the code the development extra-identification provider accepts (None: refuse).
     pub reauth_dev_code: Option<String>,
+    /// R8: root of the classifier model artifacts (`triplet/<version>/`).
+    pub models_dir: std::path::PathBuf,
+    /// R8: the corpus retraining replays (`train.jsonl`) and judges on (`dev.jsonl`).
+    pub classifier_data_dir: std::path::PathBuf,
+    /// R8: the largest dev top-1 loss a retrained model may have and still be promoted.
+    pub retrain_tolerance: f64,
 }
 
 impl Default for Settings {
@@ -44,6 +50,9 @@ impl Default for Settings {
             phone_call_threshold: crate::domain::correspondence::DEFAULT_PHONE_CALL_THRESHOLD,
             waiting_close_months: 3,
             reauth_dev_code: None,
+            models_dir: "models".into(),
+            classifier_data_dir: "classifier/data".into(),
+            retrain_tolerance: 0.01,
         }
     }
 }
