@@ -38,7 +38,7 @@ pub async fn run_scan_pass(services: &Services, lock: &dyn JobLock) -> Option<us
     if services.scanner.is_none() || !lock.try_acquire("scan-pending", PERIOD).await {
         return None;
     }
-    match crate::service::attachments::scan_stale_pending(services).await {
+    let out = match crate::service::attachments::scan_stale_pending(services).await {
         Ok(n) => {
             if n > 0 {
                 tracing::info!(settled = n, "pending files scanned");
@@ -49,7 +49,10 @@ pub async fn run_scan_pass(services: &Services, lock: &dyn JobLock) -> Option<us
             tracing::error!(error = %e.message, "sanitising pass failed");
             Some(0)
         }
-    }
+    };
+    // The lock only keeps passes from overlapping; a finished pass frees it for any replica.
+    lock.release("scan-pending").await;
+    out
 }
 
 /// Spawns the periodic loop.
