@@ -31,7 +31,9 @@ async fn state(app: &TestApp, clerk: &str, id: &Value) -> Value {
     ok(&r, "inquiry").clone()
 }
 
-/// Waits for the upload's background scan to settle the file.
+/// Waits for the upload's background scan to settle the file. One GraphQL answer reads the
+/// inquiry row and its attachments in two statements, so a scan committing between them can show
+/// the file settled while the inquiry still says pending: wait until both agree.
 async fn settled(app: &TestApp, clerk: &str, id: &Value) -> Value {
     for _ in 0..100 {
         let s = state(app, clerk, id).await;
@@ -40,6 +42,7 @@ async fn settled(app: &TestApp, clerk: &str, id: &Value) -> Value {
             .unwrap()
             .iter()
             .all(|a| a["sanitizeStatus"] != "PENDING")
+            && s["documentsPending"] == false
         {
             return s;
         }
