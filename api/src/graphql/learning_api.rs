@@ -46,7 +46,8 @@ pub struct ModelAcceptanceDetail {
 /// A registered classifier version.
 pub struct ClassifierModel {
     pub row: classifier_model::Model,
-    pub acceptance: Vec<WeeklyAcceptanceRow>,
+    /// Every version's rows, read once per `classifierModels` and shared by its versions.
+    pub acceptance: std::sync::Arc<Vec<WeeklyAcceptanceRow>>,
 }
 
 impl ClassifierModel {
@@ -194,9 +195,11 @@ impl LearningQuery {
         let rows = crate::store::learning::models(&svc.db)
             .await
             .map_err(ApiError::from)?;
-        let acceptance = crate::store::learning::weekly_acceptance(&svc.db)
-            .await
-            .map_err(ApiError::from)?;
+        let acceptance = std::sync::Arc::new(
+            crate::store::learning::weekly_acceptance(&svc.db)
+                .await
+                .map_err(ApiError::from)?,
+        );
         Ok(rows
             .into_iter()
             .map(|row| ClassifierModel {
@@ -283,7 +286,7 @@ impl LearningMutations {
         Ok(ClassifierModelPayload {
             model: ClassifierModel {
                 row,
-                acceptance: vec![],
+                acceptance: Default::default(),
             },
         })
     }
@@ -300,7 +303,7 @@ impl LearningMutations {
         Ok(ClassifierModelPayload {
             model: ClassifierModel {
                 row,
-                acceptance: vec![],
+                acceptance: Default::default(),
             },
         })
     }

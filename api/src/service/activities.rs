@@ -115,23 +115,15 @@ async fn audit<C: sea_orm::ConnectionTrait>(
     writes::append_audit(
         db,
         writes::AuditRow {
-            at: svc.now(),
-            request_id: actor.request_id.clone(),
-            actor_kind: actor.kind_code().into(),
-            actor_id: actor.id(),
-            roles: actor
-                .principal
-                .roles
-                .iter()
-                .map(|r| r.code())
-                .collect::<Vec<_>>()
-                .join(","),
-            operation: "sendActivity".into(),
-            object_type: Some("Inquiry".into()),
-            object_ids: inquiry_id.to_string(),
-            fields: "activity".into(),
             outcome: outcome.into(),
             details,
+            ..actor.audit_row(
+                svc.now(),
+                "sendActivity",
+                Some("Inquiry"),
+                inquiry_id.to_string(),
+                "activity",
+            )
         },
     )
     .await?;

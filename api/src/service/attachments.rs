@@ -422,23 +422,15 @@ pub async fn download(
     writes::append_audit(
         &svc.db,
         writes::AuditRow {
-            at: svc.now(),
-            request_id: actor.request_id.clone(),
-            actor_kind: actor.kind_code().into(),
-            actor_id: actor.id(),
-            roles: actor
-                .principal
-                .roles
-                .iter()
-                .map(|r| r.code())
-                .collect::<Vec<_>>()
-                .join(","),
-            operation: "downloadAttachment".into(),
-            object_type: Some("Attachment".into()),
-            object_ids: attachment_id.to_string(),
-            fields: "content".into(),
             outcome: outcome.into(),
             details,
+            ..actor.audit_row(
+                svc.now(),
+                "downloadAttachment",
+                Some("Attachment"),
+                attachment_id.to_string(),
+                "content",
+            )
         },
     )
     .await?;

@@ -148,23 +148,14 @@ async fn audit<C: sea_orm::ConnectionTrait>(
     writes::append_audit(
         db,
         writes::AuditRow {
-            at: svc.now(),
-            request_id: actor.request_id.clone(),
-            actor_kind: actor.kind_code().into(),
-            actor_id: actor.id(),
-            roles: actor
-                .principal
-                .roles
-                .iter()
-                .map(|r| r.code())
-                .collect::<Vec<_>>()
-                .join(","),
-            operation: operation.into(),
-            object_type: Some("ClassifierModel".into()),
-            object_ids: version.into(),
-            fields: "model".into(),
-            outcome: "OK".into(),
             details: Some(details),
+            ..actor.audit_row(
+                svc.now(),
+                operation,
+                Some("ClassifierModel"),
+                version.into(),
+                "model",
+            )
         },
     )
     .await?;

@@ -22,7 +22,7 @@ use crate::domain::sla::{
 };
 use crate::domain::{NonWorkingKind, Role, Status};
 use crate::store::sla::{self as q, NewExtraDay};
-use crate::store::writes::{self, AuditRow};
+use crate::store::writes;
 
 /// Longest range `nonWorkingDays` answers, in days.
 pub const MAX_CALENDAR_RANGE_DAYS: i64 = 400;
@@ -435,25 +435,13 @@ impl Services {
     ) -> Result<(), DomainError> {
         writes::append_audit(
             db,
-            AuditRow {
-                at: self.now(),
-                request_id: actor.request_id.clone(),
-                actor_kind: actor.kind_code().into(),
-                actor_id: actor.id(),
-                roles: actor
-                    .principal
-                    .roles
-                    .iter()
-                    .map(|r| r.code())
-                    .collect::<Vec<_>>()
-                    .join(","),
-                operation: operation.into(),
-                object_type: Some("NonWorkingDay".into()),
-                object_ids: date.to_string(),
-                fields: "date,nameHe,nameEn".into(),
-                outcome: "OK".into(),
-                details: None,
-            },
+            actor.audit_row(
+                self.now(),
+                operation,
+                Some("NonWorkingDay"),
+                date.to_string(),
+                "date,nameHe,nameEn",
+            ),
         )
         .await?;
         Ok(())

@@ -120,25 +120,13 @@ async fn audit<C: ConnectionTrait>(
 ) -> Result<(), DomainError> {
     writes::append_audit(
         db,
-        writes::AuditRow {
-            at: svc.now(),
-            request_id: actor.request_id.clone(),
-            actor_kind: actor.kind_code().into(),
-            actor_id: actor.id(),
-            roles: actor
-                .principal
-                .roles
-                .iter()
-                .map(|r| r.code())
-                .collect::<Vec<_>>()
-                .join(","),
-            operation: op.into(),
-            object_type: Some("ResponseTemplate".into()),
-            object_ids: id.to_string(),
-            fields: "status".into(),
-            outcome: "OK".into(),
-            details: None,
-        },
+        actor.audit_row(
+            svc.now(),
+            op,
+            Some("ResponseTemplate"),
+            id.to_string(),
+            "status",
+        ),
     )
     .await?;
     Ok(())

@@ -171,25 +171,13 @@ async fn audit<C: sea_orm::ConnectionTrait>(
 ) -> Result<(), DomainError> {
     store::writes::append_audit(
         db,
-        store::writes::AuditRow {
-            at: svc.now(),
-            request_id: actor.request_id.clone(),
-            actor_kind: actor.kind_code().into(),
-            actor_id: actor.id(),
-            roles: actor
-                .principal
-                .roles
-                .iter()
-                .map(|r| r.code())
-                .collect::<Vec<_>>()
-                .join(","),
-            operation: op.into(),
-            object_type: Some("SavedView".into()),
-            object_ids: id.to_string(),
-            fields: "name,definition".into(),
-            outcome: "OK".into(),
-            details: None,
-        },
+        actor.audit_row(
+            svc.now(),
+            op,
+            Some("SavedView"),
+            id.to_string(),
+            "name,definition",
+        ),
     )
     .await?;
     Ok(())

@@ -106,6 +106,36 @@ impl Actor {
             PrincipalKind::Representative(_) => "REPRESENTATIVE",
         }
     }
+    /// An audit row for this actor (R3): outcome OK and no details; callers change what differs
+    /// with struct-update syntax.
+    pub fn audit_row(
+        &self,
+        at: DateTime<Utc>,
+        operation: &str,
+        object_type: Option<&str>,
+        object_ids: String,
+        fields: &str,
+    ) -> writes::AuditRow {
+        writes::AuditRow {
+            at,
+            request_id: self.request_id.clone(),
+            actor_kind: self.kind_code().into(),
+            actor_id: self.id(),
+            roles: self
+                .principal
+                .roles
+                .iter()
+                .map(|r| r.code())
+                .collect::<Vec<_>>()
+                .join(","),
+            operation: operation.into(),
+            object_type: object_type.map(Into::into),
+            object_ids,
+            fields: fields.into(),
+            outcome: "OK".into(),
+            details: None,
+        }
+    }
     pub fn id(&self) -> Option<i64> {
         match self.principal.kind {
             _ if self.is_system() => None,
@@ -243,27 +273,18 @@ impl Services {
         writes::append_audit(
             txn,
             AuditRow {
-                at: self.now(),
-                request_id: actor.request_id.clone(),
-                actor_kind: actor.kind_code().into(),
-                actor_id: actor.id(),
-                roles: actor
-                    .principal
-                    .roles
-                    .iter()
-                    .map(|r| r.code())
-                    .collect::<Vec<_>>()
-                    .join(","),
-                operation: operation.into(),
-                object_type: Some("Inquiry".into()),
-                object_ids: inquiry_ids
-                    .iter()
-                    .map(i64::to_string)
-                    .collect::<Vec<_>>()
-                    .join(","),
-                fields: fields.join(","),
-                outcome: "OK".into(),
                 details,
+                ..actor.audit_row(
+                    self.now(),
+                    operation,
+                    Some("Inquiry"),
+                    inquiry_ids
+                        .iter()
+                        .map(i64::to_string)
+                        .collect::<Vec<_>>()
+                        .join(","),
+                    &fields.join(","),
+                )
             },
         )
         .await?;
