@@ -11,6 +11,7 @@ pub mod data;
 pub mod eval;
 pub mod features;
 pub mod model;
+pub mod package;
 pub mod retrain;
 pub mod tokenize;
 pub mod train;

@@ -155,28 +155,37 @@ pub fn gate(
     (dev_ok && fb_ok, reasons)
 }
 
-/// Fine-tunes the model in `base_dir` and writes the new version to `out` (its last path
-/// component is the version). The artifact is written whatever the gate decides, so a rejected
-/// version can be inspected; the caller records the decision.
-pub fn retrain(
+/// Feedback checked against a base model, ready to fine-tune on (see [`prepare`]).
+pub struct Prepared {
+    base: Classifier,
+    loaded: artifact::Loaded,
+    /// The whole feedback (hashed into the report).
+    feedback: Vec<Example>,
+    fb_train: Vec<Example>,
+    fb_held: Vec<Example>,
+    unknown: usize,
+}
+
+impl Prepared {
+    /// Feedback examples the new version trains on.
+    pub fn train_count(&self) -> usize {
+        self.fb_train.len()
+    }
+
+    /// Feedback examples held back to judge it.
+    pub fn held_back_count(&self) -> usize {
+        self.fb_held.len()
+    }
+}
+
+/// Loads the base model in `base_dir` and checks the feedback before any training: enough
+/// examples with a triplet the model knows, some to train on and some to hold back. Quick, so
+/// callers can refuse bad input at once and run [`run`] in the background.
+pub fn prepare(
     base_dir: &Path,
     feedback: &[Example],
-    replay: &[Example],
-    dev: &[Example],
-    out: &Path,
     cfg: &RetrainConfig,
-) -> Result<RetrainReport, ClassifierError> {
-    let started = Instant::now();
-    let version = out
-        .file_name()
-        .map(|s| s.to_string_lossy().into_owned())
-        .ok_or_else(|| ClassifierError::Load("the output needs a version directory".into()))?;
-    if out.exists() {
-        return Err(ClassifierError::Load(format!(
-            "{} exists: a version is written once",
-            out.display()
-        )));
-    }
+) -> Result<Prepared, ClassifierError> {
     let base = Classifier::load(base_dir)?;
     let loaded = artifact::load(base_dir)?;
     let known = |e: &Example| loaded.hierarchy.leaf_index(&e.label).is_some();
@@ -195,6 +204,60 @@ pub fn retrain(
             "too little feedback to hold some back for judging the new model".into(),
         ));
     }
+    Ok(Prepared {
+        base,
+        loaded,
+        feedback: feedback.to_vec(),
+        fb_train,
+        fb_held,
+        unknown,
+    })
+}
+
+/// Fine-tunes the model in `base_dir` and writes the new version to `out` (its last path
+/// component is the version): [`prepare`] then [`run`].
+pub fn retrain(
+    base_dir: &Path,
+    feedback: &[Example],
+    replay: &[Example],
+    dev: &[Example],
+    out: &Path,
+    cfg: &RetrainConfig,
+) -> Result<RetrainReport, ClassifierError> {
+    run(prepare(base_dir, feedback, cfg)?, replay, dev, out, cfg)
+}
+
+/// Fine-tunes a prepared base on its feedback mixed with `replay`, judges the result on `dev`
+/// and on the held-back feedback, and writes the new version to `out`. The artifact is written
+/// whatever the gate decides, so a rejected version can be inspected; the caller records the
+/// decision.
+pub fn run(
+    prepared: Prepared,
+    replay: &[Example],
+    dev: &[Example],
+    out: &Path,
+    cfg: &RetrainConfig,
+) -> Result<RetrainReport, ClassifierError> {
+    let started = Instant::now();
+    let version = out
+        .file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .ok_or_else(|| ClassifierError::Load("the output needs a version directory".into()))?;
+    if out.exists() {
+        return Err(ClassifierError::Load(format!(
+            "{} exists: a version is written once",
+            out.display()
+        )));
+    }
+    let Prepared {
+        base,
+        loaded,
+        feedback,
+        fb_train,
+        fb_held,
+        unknown,
+    } = prepared;
+    let feedback = &feedback[..];
     let dev_before = eval::evaluate(&base, dev)?;
     let feedback_before = eval::evaluate(&base, &fb_held)?;
 

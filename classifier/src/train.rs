@@ -251,11 +251,23 @@ pub fn train(
     dev: &[Example],
     cfg: &TrainConfig,
 ) -> Result<Trained, ClassifierError> {
+    train_with_labels(train, dev, &[], cfg)
+}
+
+/// As [`train`], with `extra_labels` known to the model besides the training data's (leaves with
+/// no example yet: their scores stay low until a fine-tuning on feedback teaches them).
+pub fn train_with_labels(
+    train: &[Example],
+    dev: &[Example],
+    extra_labels: &[String],
+    cfg: &TrainConfig,
+) -> Result<Trained, ClassifierError> {
     let started = Instant::now();
     if train.is_empty() {
         return Err(ClassifierError::Inference("empty training set".into()));
     }
-    let labels: Vec<String> = train.iter().map(|e| e.label.clone()).collect();
+    let mut labels: Vec<String> = train.iter().map(|e| e.label.clone()).collect();
+    labels.extend_from_slice(extra_labels);
     let hierarchy = Hierarchy::new(&labels);
     let norm: Vec<String> = train.iter().map(|e| feature_text(&e.text)).collect();
     let tokenizer = tokenize::train_tokenizer(norm.iter(), cfg.vocab_size)?;

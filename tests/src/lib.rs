@@ -373,3 +373,102 @@ impl TestApp {
         }
     }
 }
+
+/// A path inside the repository.
+pub fn repo_path(rel: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(rel)
+}
+
+/// A fresh, writable copy of the bundled `models/` (the learning loop writes versions there;
+/// tests never write into the repository's).
+pub fn models_copy() -> std::path::PathBuf {
+    let n = SEQ.fetch_add(1, Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!(
+        "ita-crm-models-{}-{n}-{}",
+        std::process::id(),
+        rand::random::<u32>()
+    ));
+    copy_dir(&repo_path("models"), &dir).unwrap_or_else(|e| panic!("copying models/: {e}"));
+    dir
+}
+
+/// Copies a directory tree.
+pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for e in std::fs::read_dir(from)? {
+        let e = e?;
+        let target = to.join(e.file_name());
+        if e.file_type()?.is_dir() {
+            copy_dir(&e.path(), &target)?;
+        } else {
+            std::fs::copy(e.path(), target)?;
+        }
+    }
+    Ok(())
+}
+
+/// Global ids of up to 100 demo customers (individuals), as a staff member sees them.
+pub async fn customer_ids(app: &TestApp, staff: &str) -> Vec<String> {
+    let r = app
+        .gql(
+            staff,
+            "{ customers(first: 100) { nodes { id isCompany } } }",
+            json!({}),
+        )
+        .await;
+    let nodes = r["data"]["customers"]["nodes"]
+        .as_array()
+        .unwrap_or_else(|| panic!("customers: {r}"));
+    nodes
+        .iter()
+        .filter(|n| n["isCompany"] == false)
+        .filter_map(|n| n["id"].as_str().map(str::to_string))
+        .collect()
+}
+
+const OPEN_BY_PHONE: &str = r#"mutation($input: OpenInquiryInput!) { openInquiry(input: $input) {
+  inquiry { id team { code office { code } } } } }"#;
+
+/// A clerk opens a phone inquiry with `body` on `triplet` for a demo customer, taking the
+/// customers in turn from `*next` and passing over those at the open-inquiry limit (R39).
+/// Returns the inquiry (`id`, `team { code office { code } }`).
+pub async fn open_by_phone(
+    app: &TestApp,
+    clerk: &str,
+    customers: &[String],
+    next: &mut usize,
+    triplet: &str,
+    body: &str,
+) -> Value {
+    while *next < customers.len() {
+        let cid = &customers[*next];
+        *next += 1;
+        let r = app
+            .gql(
+                clerk,
+                OPEN_BY_PHONE,
+                json!({"input": {"customerId": cid, "channel": "PHONE", "tripletCode": triplet, "taxYear": 2025, "body": body}}),
+            )
+            .await;
+        match error_code(&r) {
+            None => return r["data"]["openInquiry"]["inquiry"].clone(),
+            Some("OPEN_INQUIRY_LIMIT") => continue,
+            Some(_) => panic!("openInquiry: {r}"),
+        }
+    }
+    panic!("no demo customer left to open an inquiry for")
+}
+
+/// A token of the first clerk of the team an inquiry was routed to.
+pub async fn handling_clerk(app: &TestApp, inquiry: &Value) -> String {
+    let office = inquiry["team"]["office"]["code"].as_str().unwrap_or("");
+    let team = inquiry["team"]["code"].as_str().unwrap_or("");
+    app.token_for_user(&format!(
+        "{}.{}.1",
+        office.to_lowercase(),
+        team.to_lowercase()
+    ))
+    .await
+}

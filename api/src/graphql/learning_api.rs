@@ -17,6 +17,10 @@ use crate::store::learning::WeeklyAcceptanceRow;
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub enum ClassifierModelStatus {
+    /// Being retrained in the background; poll `classifierModels`.
+    Training,
+    /// The retraining did not finish (see `gateReasons`); nothing to promote.
+    Failed,
     /// Passed the promotion gate; not serving.
     Candidate,
     /// Serving on every replica.
@@ -70,6 +74,8 @@ impl ClassifierModel {
             "ACTIVE" => ClassifierModelStatus::Active,
             "REJECTED" => ClassifierModelStatus::Rejected,
             "RETIRED" => ClassifierModelStatus::Retired,
+            "TRAINING" => ClassifierModelStatus::Training,
+            "FAILED" => ClassifierModelStatus::Failed,
             _ => ClassifierModelStatus::Candidate,
         }
     }
@@ -262,21 +268,24 @@ pub struct LearningMutations;
 
 #[Object]
 impl LearningMutations {
-    /// Fine-tunes the active model on the clerks' feedback with a replay of the training corpus;
-    /// the new version is promoted only if it keeps dev top-1 within the tolerance and improves
-    /// on held-back feedback, otherwise it is registered as REJECTED with its metrics.
+    /// Starts fine-tuning the active model on the clerks' feedback with a replay of the training
+    /// corpus and answers at once with the new version, status TRAINING (bad input and too
+    /// little feedback are refused here). In the background the version becomes ACTIVE when it
+    /// keeps dev top-1 within the tolerance and improves on held-back feedback (and `promote`),
+    /// CANDIDATE when it passes but `promote` is false, REJECTED with its metrics otherwise.
+    /// Poll `classifierModels` for the outcome.
     async fn retrain_classifier(
         &self,
         ctx: &Context<'_>,
         input: Option<RetrainClassifierInput>,
     ) -> GqlResult<ClassifierModelPayload> {
-        let (svc, actor) = ctx.services()?;
+        let (_, actor) = ctx.services()?;
         let input = input.unwrap_or_default();
-        let lock = ctx.shared()?.job_lock.clone();
+        let shared = ctx.shared()?;
         let row = learning::retrain(
-            svc,
+            &shared.services,
             &actor,
-            lock.as_ref(),
+            shared.job_lock.clone(),
             learning::RetrainInput {
                 tolerance: input.tolerance,
                 promote: input.promote,

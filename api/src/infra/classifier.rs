@@ -1,6 +1,7 @@
 //! The triplet classifier behind the API (R8): the model from `MODELS_DIR`, inference off the
-//! async executor (`spawn_blocking`) behind a semaphore — when it is full a call fails fast
-//! with CLASSIFIER_BUSY instead of queueing without bound.
+//! async executor (`spawn_blocking`) behind a semaphore. A call waits briefly for a free slot
+//! (a burst is absorbed: each inference takes well under a millisecond), then answers
+//! CLASSIFIER_BUSY instead of queueing without bound.
 
 use std::path::Path;
 use std::sync::{Arc, RwLock};
@@ -12,6 +13,8 @@ use crate::domain::error::{DomainError, ErrorCode};
 
 /// Concurrent inferences (the model takes well under a millisecond; a few per core suffice).
 pub const MAX_CONCURRENT: usize = 8;
+/// Longest a call waits for a slot before CLASSIFIER_BUSY.
+pub const SLOT_WAIT: std::time::Duration = std::time::Duration::from_millis(250);
 
 pub struct SuggestionEngine {
     model: RwLock<Option<Arc<Classifier>>>,
@@ -74,12 +77,16 @@ impl SuggestionEngine {
                     "the triplet classifier is not available",
                 )
             })?;
-        let permit = self.permits.clone().try_acquire_owned().map_err(|_| {
+        let busy = || {
             DomainError::new(
                 ErrorCode::ClassifierBusy,
                 "the classifier is busy; try again in a moment",
             )
-        })?;
+        };
+        let permit = tokio::time::timeout(SLOT_WAIT, self.permits.clone().acquire_owned())
+            .await
+            .map_err(|_| busy())?
+            .map_err(|_| busy())?;
         let text = text.to_string();
         let out = tokio::task::spawn_blocking(move || {
             let _permit = permit;
@@ -94,5 +101,46 @@ impl SuggestionEngine {
             }
             other => DomainError::internal(other),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn engine() -> SuggestionEngine {
+        SuggestionEngine::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../models"))
+    }
+
+    #[tokio::test]
+    async fn r8_a_full_engine_waits_briefly_then_answers_busy() {
+        let e = engine();
+        let held = e
+            .permits
+            .clone()
+            .acquire_many_owned(MAX_CONCURRENT as u32)
+            .await;
+        let err = e.suggest("החזר מס לשנת 2023", 3).await.err();
+        assert_eq!(err.map(|e| e.code), Some(ErrorCode::ClassifierBusy));
+        drop(held);
+        assert!(e.suggest("החזר מס לשנת 2023", 3).await.is_ok());
+    }
+
+    #[tokio::test]
+    async fn r8_a_call_waiting_for_a_slot_gets_it_when_one_frees() {
+        let e = Arc::new(engine());
+        let held = e
+            .permits
+            .clone()
+            .acquire_many_owned(MAX_CONCURRENT as u32)
+            .await;
+        let waiting = tokio::spawn({
+            let e = e.clone();
+            async move { e.suggest("קנס על איחור בדיווח מע\"מ", 3).await }
+        });
+        tokio::time::sleep(SLOT_WAIT / 5).await;
+        drop(held);
+        let r = waiting.await.map_err(|e| e.to_string());
+        assert!(matches!(r, Ok(Ok(_))), "{:?}", r.map(|x| x.err()));
     }
 }

@@ -214,6 +214,10 @@ pub async fn sync_active(svc: &Services, version: &str) -> Result<(), DomainErro
 /// The scheduler's check: the registry's ACTIVE version is the one served here (covers a
 /// reload signal this replica missed).
 pub async fn reconcile(svc: &Services) -> Result<(), DomainError> {
+    // A run whose replica stopped: its lock has expired, so it will never finish.
+    let before =
+        svc.now() - chrono::Duration::from_std(RETRAIN_TTL).map_err(DomainError::internal)?;
+    store::fail_stale_training(&svc.db, before).await?;
     if let Some(active) = store::active(&svc.db).await? {
         sync_active(svc, &active.version).await?;
     }
@@ -252,28 +256,53 @@ pub async fn promote(
     let row = store::model(&svc.db, version)
         .await?
         .ok_or_else(|| DomainError::not_found("classifier model"))?;
-    if row.status == "REJECTED" {
-        return Err(DomainError::invalid_transition(
-            "a version rejected by the promotion gate cannot be promoted",
-        ));
+    match row.status.as_str() {
+        "REJECTED" => {
+            return Err(DomainError::invalid_transition(
+                "a version rejected by the promotion gate cannot be promoted",
+            ));
+        }
+        "TRAINING" | "FAILED" => {
+            return Err(DomainError::invalid_transition(format!(
+                "version {version} is {}: only trained versions can be promoted",
+                row.status
+            )));
+        }
+        _ => {}
     }
     let model = load_version(svc, version).await?;
     let txn = svc.db.begin().await?;
-    let previous = store::active(&txn).await?.map(|m| m.version);
-    let updated = store::activate(&txn, version, &who(actor), svc.now()).await?;
+    let updated = activate(svc, &txn, actor, version).await?;
+    txn.commit().await?;
+    serve(svc, version, model);
+    Ok(updated)
+}
+
+/// Makes `version` the registry's ACTIVE one (inside the caller's transaction), audited.
+async fn activate(
+    svc: &Services,
+    txn: &sea_orm::DatabaseTransaction,
+    actor: &Actor,
+    version: &str,
+) -> Result<classifier_model::Model, DomainError> {
+    let previous = store::active(txn).await?.map(|m| m.version);
+    let updated = store::activate(txn, version, &who(actor), svc.now()).await?;
     audit(
         svc,
-        &txn,
+        txn,
         actor,
         "promoteClassifierModel",
         version,
         format!("previous {}", previous.as_deref().unwrap_or("none")),
     )
     .await?;
-    txn.commit().await?;
+    Ok(updated)
+}
+
+/// After the commit: this replica serves the model at once, the others on the signal.
+fn serve(svc: &Services, version: &str, model: classifier::Classifier) {
     svc.suggestions.replace(model);
     svc.events.publish_model(version);
-    Ok(updated)
 }
 
 /// What `retrainClassifier` asks for.
@@ -286,15 +315,18 @@ pub struct RetrainInput {
 }
 
 const RETRAIN_LOCK: &str = "retrain-classifier";
+/// Longest a retraining may hold the lock (a crashed replica's run is taken over after it).
+const RETRAIN_TTL: Duration = Duration::from_secs(900);
 
-/// `retrainClassifier`: fine-tunes the active model on the current feedback (redacted) mixed
-/// with a replay of the training corpus, registers the new version with its metrics as
-/// CANDIDATE (gate passed) or REJECTED, and promotes it when the gate passed and `promote`.
-/// One retraining at a time across replicas.
+/// `retrainClassifier`: checks the request and the clerks' feedback (redacted) at once, registers
+/// the new version as TRAINING and fine-tunes it in the background from the active model, on the
+/// feedback mixed with a replay of the training corpus. The run then records the version with
+/// its metrics as CANDIDATE (gate passed) or REJECTED, or FAILED, and promotes it when the gate
+/// passed and `promote`. One retraining at a time across replicas; the run outlives the request.
 pub async fn retrain(
-    svc: &Services,
+    svc: &Arc<Services>,
     actor: &Actor,
-    lock: &dyn JobLock,
+    lock: Arc<dyn JobLock>,
     input: RetrainInput,
 ) -> Result<classifier_model::Model, DomainError> {
     require_data_scientist(actor)?;
@@ -304,26 +336,49 @@ pub async fn retrain(
             "tolerance must be between 0 and 0.2 (0.01 = one point of dev top-1)",
         ));
     }
-    if !lock
-        .try_acquire(RETRAIN_LOCK, Duration::from_secs(600))
-        .await
-    {
+    if !lock.try_acquire(RETRAIN_LOCK, RETRAIN_TTL).await {
         return Err(DomainError::new(
             ErrorCode::Conflict,
             "a retraining is already running",
         ));
     }
-    let out = retrain_locked(svc, actor, tolerance, input.promote.unwrap_or(true)).await;
-    lock.release(RETRAIN_LOCK).await;
-    out
+    match start_retrain(svc, actor, tolerance).await {
+        Ok((row, job)) => {
+            let (svc, actor) = (svc.clone(), actor.clone());
+            let promote_when_passed = input.promote.unwrap_or(true);
+            tokio::spawn(async move {
+                let version = job.version.clone();
+                if let Err(e) = finish_retrain(&svc, &actor, job, promote_when_passed).await {
+                    tracing::error!(version, error = %e.message, "retraining failed");
+                    let _ = fail(&svc, &actor, &version, &e.message).await;
+                }
+                lock.release(RETRAIN_LOCK).await;
+            });
+            Ok(row)
+        }
+        Err(e) => {
+            lock.release(RETRAIN_LOCK).await;
+            Err(e)
+        }
+    }
 }
 
-async fn retrain_locked(
+/// A retraining checked and registered, not yet run.
+struct RetrainJob {
+    version: String,
+    base: String,
+    prepared: classifier::retrain::Prepared,
+    replay: Vec<Example>,
+    dev: Vec<Example>,
+    out: PathBuf,
+    cfg: classifier::retrain::RetrainConfig,
+}
+
+async fn start_retrain(
     svc: &Services,
     actor: &Actor,
     tolerance: f64,
-    promote_when_passed: bool,
-) -> Result<classifier_model::Model, DomainError> {
+) -> Result<(classifier_model::Model, RetrainJob), DomainError> {
     let base = match store::active(&svc.db).await? {
         Some(m) => m.version,
         None => svc.suggestions.version().ok_or_else(|| {
@@ -344,52 +399,44 @@ async fn retrain_locked(
         ));
     }
     let data = svc.settings.classifier_data_dir.clone();
-    let read = |name: &str| -> Result<Vec<Example>, DomainError> {
-        let (ex, _) = classifier::data::read_jsonl(&data.join(name))
-            .map_err(|e| DomainError::internal(format!("the retraining corpus: {e}")))?;
-        Ok(ex)
-    };
-    let (replay, dev) = (read("train.jsonl")?, read("dev.jsonl")?);
-    let version = next_version(svc).await?;
-    let (base_dir, out) = (version_dir(svc, &base), version_dir(svc, &version));
     let cfg = classifier::retrain::RetrainConfig {
         tolerance,
         ..Default::default()
     };
-    let out_dir = out.clone();
-    let report = tokio::task::spawn_blocking(move || {
-        classifier::retrain::retrain(&base_dir, &feedback, &replay, &dev, &out_dir, &cfg)
-    })
-    .await
-    .map_err(DomainError::internal)?;
-    let report = match report {
-        Ok(r) => r,
-        Err(e) => {
-            // Nothing half-written: a failed run leaves no version directory behind.
-            let _ = std::fs::remove_dir_all(&out);
-            return Err(match e {
+    let base_dir = version_dir(svc, &base);
+    let check_cfg = cfg.clone();
+    let (prepared, replay, dev) = tokio::task::spawn_blocking(move || {
+        let read = |name: &str| {
+            classifier::data::read_jsonl(&data.join(name))
+                .map(|(ex, _)| ex)
+                .map_err(|e| DomainError::internal(format!("the retraining corpus: {e}")))
+        };
+        let prepared = classifier::retrain::prepare(&base_dir, &feedback, &check_cfg).map_err(
+            |e| match e {
                 classifier::ClassifierError::Load(m) => DomainError::validation(m),
                 other => DomainError::internal(other),
-            });
-        }
-    };
-    let manifest = classifier::artifact::read_manifest(&out).map_err(artifact_error)?;
-    let status = if report.passed {
-        "CANDIDATE"
-    } else {
-        "REJECTED"
-    };
+            },
+        )?;
+        Ok::<_, DomainError>((prepared, read("train.jsonl")?, read("dev.jsonl")?))
+    })
+    .await
+    .map_err(DomainError::internal)??;
+    let version = next_version(svc).await?;
     let txn = svc.db.begin().await?;
     let row = store::insert(
         &txn,
         classifier_model::ActiveModel {
             version: Set(version.clone()),
             parent_version: Set(Some(base.clone())),
-            status: Set(status.into()),
+            status: Set("TRAINING".into()),
             path: Set(format!("triplet/{version}")),
-            label_set_hash: Set(manifest.label_set_hash),
-            data_hash: Set(report.data_hashes.get("feedback").cloned()),
-            metrics: Set(serde_json::to_string(&report).map_err(DomainError::internal)?),
+            label_set_hash: Set(String::new()),
+            data_hash: Set(None),
+            metrics: Set(serde_json::json!({
+                "feedback_train": prepared.train_count(),
+                "feedback_held_back": prepared.held_back_count(),
+            })
+            .to_string()),
             trained_by: Set(Some(who(actor))),
             promoted_by: Set(None),
             created_at: Set(svc.now()),
@@ -404,14 +451,124 @@ async fn retrain_locked(
         actor,
         "retrainClassifier",
         &version,
-        format!("{status} from {base}: {}", report.reasons.join("; ")),
+        format!("started from {base}"),
     )
     .await?;
     txn.commit().await?;
-    if report.passed && promote_when_passed {
-        return promote(svc, actor, &version).await;
+    let out = version_dir(svc, &version);
+    Ok((
+        row,
+        RetrainJob {
+            version,
+            base,
+            prepared,
+            replay,
+            dev,
+            out,
+            cfg,
+        },
+    ))
+}
+
+async fn finish_retrain(
+    svc: &Services,
+    actor: &Actor,
+    job: RetrainJob,
+    promote_when_passed: bool,
+) -> Result<(), DomainError> {
+    let RetrainJob {
+        version,
+        base,
+        prepared,
+        replay,
+        dev,
+        out,
+        cfg,
+    } = job;
+    let out_dir = out.clone();
+    let report = tokio::task::spawn_blocking(move || {
+        classifier::retrain::run(prepared, &replay, &dev, &out_dir, &cfg)
+    })
+    .await
+    .map_err(DomainError::internal)?;
+    let report = match report {
+        Ok(r) => r,
+        Err(e) => {
+            // Nothing half-written: a failed run leaves no version directory behind.
+            let _ = std::fs::remove_dir_all(&out);
+            return Err(DomainError::internal(e));
+        }
+    };
+    let manifest = classifier::artifact::read_manifest(&out).map_err(artifact_error)?;
+    let status = if report.passed {
+        "CANDIDATE"
+    } else {
+        "REJECTED"
+    };
+    // A version that passed and is to be promoted becomes ACTIVE in the same transaction, so
+    // nobody sees it as a candidate in between.
+    let model = if report.passed && promote_when_passed {
+        Some(load_version(svc, &version).await?)
+    } else {
+        None
+    };
+    let txn = svc.db.begin().await?;
+    store::finish(
+        &txn,
+        &version,
+        status,
+        &manifest.label_set_hash,
+        report.data_hashes.get("feedback").cloned(),
+        serde_json::to_string(&report).map_err(DomainError::internal)?,
+    )
+    .await?;
+    audit(
+        svc,
+        &txn,
+        actor,
+        "retrainClassifier",
+        &version,
+        format!("{status} from {base}: {}", report.reasons.join("; ")),
+    )
+    .await?;
+    if model.is_some() {
+        activate(svc, &txn, actor, &version).await?;
     }
-    Ok(row)
+    txn.commit().await?;
+    if let Some(model) = model {
+        serve(svc, &version, model);
+    }
+    Ok(())
+}
+
+/// Records a run that did not finish (its reason in the metrics).
+async fn fail(
+    svc: &Services,
+    actor: &Actor,
+    version: &str,
+    reason: &str,
+) -> Result<(), DomainError> {
+    let txn = svc.db.begin().await?;
+    store::finish(
+        &txn,
+        version,
+        "FAILED",
+        "",
+        None,
+        serde_json::json!({ "reasons": [reason] }).to_string(),
+    )
+    .await?;
+    audit(
+        svc,
+        &txn,
+        actor,
+        "retrainClassifier",
+        version,
+        format!("FAILED: {reason}"),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 /// `v<n+1>` after the highest numbered version in the registry or on disk.

@@ -100,6 +100,50 @@ pub async fn insert<C: ConnectionTrait>(
     m.insert(db).await
 }
 
+/// Records how a retraining ended: its status, label set, data hash and metrics.
+pub async fn finish<C: ConnectionTrait>(
+    db: &C,
+    version: &str,
+    status: &str,
+    label_set_hash: &str,
+    data_hash: Option<String>,
+    metrics: String,
+) -> Result<classifier_model::Model, DbErr> {
+    let row = model(db, version)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(version.to_string()))?;
+    let mut am: classifier_model::ActiveModel = row.into();
+    am.status = Set(status.to_string());
+    am.label_set_hash = Set(label_set_hash.to_string());
+    am.data_hash = Set(data_hash);
+    am.metrics = Set(metrics);
+    am.update(db).await
+}
+
+/// Marks retrainings started before `before` and still TRAINING as FAILED (their replica
+/// stopped).
+pub async fn fail_stale_training<C: ConnectionTrait>(
+    db: &C,
+    before: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let r = classifier_model::Entity::update_many()
+        .col_expr(
+            classifier_model::Column::Status,
+            sea_orm::sea_query::Expr::value("FAILED"),
+        )
+        .col_expr(
+            classifier_model::Column::Metrics,
+            sea_orm::sea_query::Expr::value(
+                r#"{"reasons":["interrupted: the replica running it stopped"]}"#,
+            ),
+        )
+        .filter(classifier_model::Column::Status.eq("TRAINING"))
+        .filter(classifier_model::Column::CreatedAt.lt(before))
+        .exec(db)
+        .await?;
+    Ok(r.rows_affected)
+}
+
 /// Retires the active version and activates `version` (inside the caller's transaction; the
 /// partial unique index refuses a second active row if two promotions race).
 pub async fn activate<C: ConnectionTrait>(

@@ -7,11 +7,9 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 
-use classifier::artifact::{self, Manifest, StoredMetrics};
 use classifier::data::{self, Example};
-use classifier::eval::{self, Metrics};
-use classifier::features::NORMALISATION_VERSION;
-use classifier::train::{self, TrainConfig};
+use classifier::eval;
+use classifier::train::TrainConfig;
 use classifier::{Classifier, card};
 
 #[derive(Parser)]
@@ -267,85 +265,15 @@ fn split(raw: &Path, out: &Path, seed: u64, check: bool) -> Result<ExitCode> {
 }
 
 fn train_cmd(data_dir: &Path, out: &Path, cfg: TrainConfig, no_test: bool) -> Result<ExitCode> {
-    let version = out
-        .file_name()
-        .map(|s| s.to_string_lossy().into_owned())
-        .context("--out needs a version directory")?;
-    let tr_path = data_dir.join("train.jsonl");
-    let dv_path = data_dir.join("dev.jsonl");
-    let te_path = data_dir.join("test.jsonl");
-    let tr = read(&tr_path)?;
-    let dv = read(&dv_path)?;
-    let trained = train::train(&tr, &dv, &cfg)?;
+    let built = classifier::package::train_version(data_dir, out, cfg, &[], !no_test)?;
+    let m = &built.manifest;
     eprintln!(
         "trained in {:.1} s, best epoch {} (dev top-1 by epoch {:?}), T={:.2}, abstain<{:.2}",
-        trained.train_seconds,
-        trained.best_epoch,
-        trained.dev_top1_by_epoch,
-        trained.temperature,
-        trained.abstain_threshold
+        m.training_seconds, m.best_epoch, m.dev_top1_by_epoch, m.temperature, m.abstain_threshold
     );
-    let mut hashes = BTreeMap::new();
-    let mut counts = BTreeMap::new();
-    hashes.insert("train.jsonl".to_string(), artifact::file_hash(&tr_path)?);
-    hashes.insert("dev.jsonl".to_string(), artifact::file_hash(&dv_path)?);
-    counts.insert("train".to_string(), tr.len());
-    counts.insert("dev".to_string(), dv.len());
-    let labels = trained.hierarchy.leaves.clone();
-    let mut manifest = Manifest {
-        version,
-        architecture: "hashed embedding bag (words, bigrams, prefix-stripped stems, char 2-5-grams, WordPiece subwords) + leaf/secondary/main linear heads, hierarchy-combined leaf scores".into(),
-        label_set_hash: artifact::label_set_hash(&labels),
-        labels,
-        features: cfg.features,
-        normalisation_version: NORMALISATION_VERSION,
-        dim: cfg.dim,
-        temperature: trained.temperature,
-        abstain_threshold: trained.abstain_threshold,
-        train_config: cfg,
-        best_epoch: trained.best_epoch,
-        dev_top1_by_epoch: trained.dev_top1_by_epoch.clone(),
-        training_seconds: trained.train_seconds,
-        data_counts: counts,
-        data_hashes: hashes,
-        metrics: StoredMetrics::default(),
-        parent_version: None,
-    };
-    artifact::save(out, &trained.model, &trained.tokenizer, &manifest)?;
-    let clf = Classifier::load(out)?;
-    let dev_m = eval::evaluate(&clf, &dv)?;
-    let test_m: Option<Metrics> = if !no_test && te_path.exists() {
-        let te = read(&te_path)?;
-        manifest
-            .data_hashes
-            .insert("test.jsonl".into(), artifact::file_hash(&te_path)?);
-        manifest.data_counts.insert("test".into(), te.len());
-        Some(eval::evaluate(&clf, &te)?)
-    } else {
-        None
-    };
-    manifest.metrics = StoredMetrics {
-        dev: Some(dev_m.clone()),
-        test: test_m.clone(),
-    };
-    artifact::write_manifest(out, &manifest)?;
-    let size = dir_size(out);
-    std::fs::write(out.join("CARD.md"), card::model_card(&manifest, size))
-        .context("writing CARD.md")?;
     println!(
         "{}",
-        serde_json::json!({"dev": dev_m, "test": test_m, "training_seconds": manifest.training_seconds, "bytes": size})
+        serde_json::json!({"dev": built.dev, "test": built.test, "training_seconds": m.training_seconds, "bytes": built.bytes})
     );
     Ok(ExitCode::SUCCESS)
-}
-
-fn dir_size(dir: &Path) -> u64 {
-    std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.filter_map(Result::ok)
-                .filter_map(|e| e.metadata().ok())
-                .map(|m| m.len())
-                .sum()
-        })
-        .unwrap_or(0)
 }

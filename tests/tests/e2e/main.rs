@@ -9,6 +9,7 @@ mod bola;
 mod dashboard;
 mod failure;
 mod foundation;
+mod learning;
 mod lifecycle;
 mod lifecycle_walk;
 mod outbox;
