@@ -26,7 +26,7 @@ pub struct RetrainConfig {
     pub holdout_fraction: f64,
     /// How many times each feedback example is repeated in the training mix.
     pub feedback_weight: usize,
-    /// Fine-tuning epochs (the best on dev is kept).
+    /// Fine-tuning epochs (which one is kept: [`train::Selection::LearnWithin`]).
     pub epochs: usize,
     /// Learning rates of the base's training configuration are multiplied by this.
     pub lr_scale: f32,
@@ -42,8 +42,8 @@ impl Default for RetrainConfig {
             tolerance: 0.01,
             holdout_fraction: 0.2,
             feedback_weight: 3,
-            epochs: 8,
-            lr_scale: 0.5,
+            epochs: 16,
+            lr_scale: 0.15,
             min_feedback: 10,
             seed: 42,
         }
@@ -272,7 +272,13 @@ pub fn run(
     tcfg.lr_wide *= cfg.lr_scale;
     tcfg.lr_head *= f64::from(cfg.lr_scale);
     let mut manifest = loaded.manifest.clone();
-    let trained = train::fine_tune(loaded, &mix, dev, &tcfg)?;
+    // Learn the feedback as far as the forgetting budget allows: half the tolerance, as the
+    // epoch is chosen on the float model and the gate judges the stored (quantised) one.
+    let select = train::Selection::LearnWithin {
+        target: &fb_train,
+        dev_floor: (dev_before.top1 - cfg.tolerance / 2.0) as f32,
+    };
+    let trained = train::fine_tune(loaded, &mix, dev, select, &tcfg)?;
 
     let mut hashes = BTreeMap::new();
     hashes.insert("feedback".to_string(), hash_examples(feedback));

@@ -308,7 +308,22 @@ pub fn train_with_labels(
         hierarchy,
         tokenizer,
     };
-    fit(init, vars, tr, dev, cfg, rng, started)
+    fit(init, vars, tr, dev, Selection::BestDev, cfg, rng, started)
+}
+
+/// How training chooses the epoch it keeps.
+#[derive(Debug, Clone, Copy)]
+pub enum Selection<'a> {
+    /// The best dev top-1 (training from scratch).
+    BestDev,
+    /// Fine-tuning on feedback: among the epochs whose dev top-1 stays at or above `dev_floor`,
+    /// the one that fits `target` (the feedback trained on) best, so the model learns as much
+    /// new phrasing as the forgetting budget allows; the best dev top-1 when no epoch stays
+    /// above the floor.
+    LearnWithin {
+        target: &'a [Example],
+        dev_floor: f32,
+    },
 }
 
 /// Where training starts: fresh weights, or a base model's (fine-tuning).
@@ -338,6 +353,7 @@ pub fn fine_tune(
     base: crate::artifact::Loaded,
     train: &[Example],
     dev: &[Example],
+    select: Selection<'_>,
     cfg: &TrainConfig,
 ) -> Result<Trained, ClassifierError> {
     let started = Instant::now();
@@ -367,14 +383,16 @@ pub fn fine_tune(
         tokenizer: base.tokenizer,
     };
     let rng = ChaCha8Rng::seed_from_u64(cfg.seed);
-    fit(init, vars, tr, dev, cfg, rng, started)
+    fit(init, vars, tr, dev, select, cfg, rng, started)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn fit(
     init: Init,
     vars: Vec<Var>,
     tr: Encoded,
     dev: &[Example],
+    select: Selection<'_>,
     cfg: &TrainConfig,
     mut rng: ChaCha8Rng,
     started: Instant,
@@ -385,6 +403,13 @@ fn fit(
         tokenizer,
     } = init;
     let dv = encode(dev, &hierarchy, &cfg.features, &tokenizer)?;
+    let (target, dev_floor) = match select {
+        Selection::BestDev => (None, 0.0),
+        Selection::LearnWithin { target, dev_floor } => (
+            Some(encode(target, &hierarchy, &cfg.features, &tokenizer)?),
+            dev_floor,
+        ),
+    };
     let parents = ParentIndex::new(&hierarchy)?;
     let (buckets, wb, nl) = (model.buckets, model.wide_buckets, model.leaves);
     let params = ParamsAdamW {
@@ -397,7 +422,8 @@ fn fit(
     let mut acc = vec![0f32; buckets];
     let mut acc_w = vec![0f32; wb];
     let mut order: Vec<usize> = (0..tr.feats.len()).collect();
-    let mut best: Option<(f32, usize, Model)> = None;
+    // (within the dev floor, top-1 on the target, dev top-1): the largest is kept.
+    let mut best: Option<((bool, f32, f32), usize, Model)> = None;
     let mut history = Vec::new();
 
     for epoch in 0..cfg.epochs {
@@ -462,22 +488,17 @@ fn fit(
             }
         }
         model.heads = heads_of(&vars);
-        let scores = leaf_scores(&model, &parents, &dv.feats)?;
-        let correct = scores
-            .iter()
-            .zip(&dv.leaf)
-            .filter(|(s, g)| argmax(s) == **g as usize)
-            .count();
-        let top1 = if dv.leaf.is_empty() {
-            0.0
-        } else {
-            correct as f32 / dv.leaf.len() as f32
-        };
+        let top1 = top1_of(&model, &parents, &dv)?;
         history.push(top1);
-        if best.as_ref().is_none_or(|(b, _, _)| top1 > *b) {
+        let key = match &target {
+            None => (true, 0.0, top1),
+            Some(t) if top1 >= dev_floor => (true, top1_of(&model, &parents, t)?, top1),
+            Some(_) => (false, 0.0, top1),
+        };
+        if best.as_ref().is_none_or(|(b, _, _)| key > *b) {
             let mut snapshot = model.clone();
             snapshot.heads = detach(&snapshot.heads)?;
-            best = Some((top1, epoch + 1, snapshot));
+            best = Some((key, epoch + 1, snapshot));
         }
     }
     let (_, best_epoch, mut model) =
@@ -503,6 +524,20 @@ fn fit(
         dev_top1_by_epoch: history,
         train_seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+/// Leaf top-1 of `model` on encoded examples (0 when there are none).
+fn top1_of(model: &Model, parents: &ParentIndex, data: &Encoded) -> Result<f32, ClassifierError> {
+    if data.leaf.is_empty() {
+        return Ok(0.0);
+    }
+    let scores = leaf_scores(model, parents, &data.feats)?;
+    let correct = scores
+        .iter()
+        .zip(&data.leaf)
+        .filter(|(s, g)| argmax(s) == **g as usize)
+        .count();
+    Ok(correct as f32 / data.leaf.len() as f32)
 }
 
 /// Copies the heads out of the optimiser's variables (later steps must not change a snapshot).

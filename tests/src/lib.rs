@@ -432,8 +432,8 @@ const OPEN_BY_PHONE: &str = r#"mutation($input: OpenInquiryInput!) { openInquiry
   inquiry { id team { code office { code } } } } }"#;
 
 /// A clerk opens a phone inquiry with `body` on `triplet` for a demo customer, taking the
-/// customers in turn from `*next` and passing over those at the open-inquiry limit (R39).
-/// Returns the inquiry (`id`, `team { code office { code } }`).
+/// customers in turn from `*next` (round robin) and passing over those at the open-inquiry
+/// limit (R39). Returns the inquiry (`id`, `team { code office { code } }`).
 pub async fn open_by_phone(
     app: &TestApp,
     clerk: &str,
@@ -442,8 +442,8 @@ pub async fn open_by_phone(
     triplet: &str,
     body: &str,
 ) -> Value {
-    while *next < customers.len() {
-        let cid = &customers[*next];
+    for _ in 0..customers.len() {
+        let cid = &customers[*next % customers.len()];
         *next += 1;
         let r = app
             .gql(
@@ -458,7 +458,7 @@ pub async fn open_by_phone(
             Some(_) => panic!("openInquiry: {r}"),
         }
     }
-    panic!("no demo customer left to open an inquiry for")
+    panic!("every demo customer is at the open-inquiry limit on {triplet}")
 }
 
 /// A token of the first clerk of the team an inquiry was routed to.

@@ -75,6 +75,10 @@ enum Cmd {
         /// Skip the test split even if present (hyperparameter search on dev).
         #[arg(long)]
         no_test: bool,
+        /// Also know the triplets labelled in this JSONL file, with or without training texts
+        /// (e.g. the full training split when some topic's texts were taken out).
+        #[arg(long)]
+        known_labels: Option<PathBuf>,
     },
     /// Evaluate a model on a JSONL file; prints one JSON object.
     Eval {
@@ -102,6 +106,12 @@ enum Cmd {
         seed: u64,
         #[arg(long)]
         epochs: Option<usize>,
+        /// Times each feedback example is repeated in the training mix.
+        #[arg(long)]
+        feedback_weight: Option<usize>,
+        /// Multiplier of the base's learning rates.
+        #[arg(long)]
+        lr_scale: Option<f32>,
     },
     /// Predict the triplets of one text; prints JSON.
     Predict {
@@ -156,6 +166,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             tolerance,
             seed,
             epochs,
+            feedback_weight,
+            lr_scale,
         } => {
             let mut cfg = classifier::retrain::RetrainConfig {
                 tolerance,
@@ -163,6 +175,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 ..Default::default()
             };
             cfg.epochs = epochs.unwrap_or(cfg.epochs);
+            cfg.feedback_weight = feedback_weight.unwrap_or(cfg.feedback_weight);
+            cfg.lr_scale = lr_scale.unwrap_or(cfg.lr_scale);
             let fb = classifier::retrain::read_feedback(&feedback)?;
             let replay = read(&data.join("train.jsonl"))?;
             let dev = read(&data.join("dev.jsonl"))?;
@@ -195,6 +209,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             min_n,
             max_n,
             no_test,
+            known_labels,
         } => {
             let mut cfg = TrainConfig {
                 seed,
@@ -216,7 +231,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             if let Some(b) = buckets_log2 {
                 cfg.features.buckets = 1 << b.clamp(8, 24);
             }
-            train_cmd(&data, &out, cfg, no_test)
+            let labels: Vec<String> = match known_labels {
+                Some(f) => read(&f)?.into_iter().map(|e| e.label).collect(),
+                None => Vec::new(),
+            };
+            train_cmd(&data, &out, cfg, &labels, no_test)
         }
     }
 }
@@ -264,8 +283,14 @@ fn split(raw: &Path, out: &Path, seed: u64, check: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn train_cmd(data_dir: &Path, out: &Path, cfg: TrainConfig, no_test: bool) -> Result<ExitCode> {
-    let built = classifier::package::train_version(data_dir, out, cfg, &[], !no_test)?;
+fn train_cmd(
+    data_dir: &Path,
+    out: &Path,
+    cfg: TrainConfig,
+    labels: &[String],
+    no_test: bool,
+) -> Result<ExitCode> {
+    let built = classifier::package::train_version(data_dir, out, cfg, labels, !no_test)?;
     let m = &built.manifest;
     eprintln!(
         "trained in {:.1} s, best epoch {} (dev top-1 by epoch {:?}), T={:.2}, abstain<{:.2}",
