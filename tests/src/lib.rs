@@ -381,8 +381,8 @@ pub fn repo_path(rel: &str) -> std::path::PathBuf {
         .join(rel)
 }
 
-/// A fresh, writable copy of the bundled `models/` (the learning loop writes versions there;
-/// tests never write into the repository's).
+/// A fresh, writable models directory holding the bundled version only (`triplet/CURRENT` and
+/// the version it names): the learning loop writes versions there, never into the repository.
 pub fn models_copy() -> std::path::PathBuf {
     let n = SEQ.fetch_add(1, Ordering::SeqCst);
     let dir = std::env::temp_dir().join(format!(
@@ -390,7 +390,15 @@ pub fn models_copy() -> std::path::PathBuf {
         std::process::id(),
         rand::random::<u32>()
     ));
-    copy_dir(&repo_path("models"), &dir).unwrap_or_else(|e| panic!("copying models/: {e}"));
+    let triplet = repo_path("models/triplet");
+    let copy = || -> std::io::Result<()> {
+        let current = std::fs::read_to_string(triplet.join("CURRENT"))?;
+        let version = current.trim();
+        copy_dir(&triplet.join(version), &dir.join("triplet").join(version))?;
+        std::fs::copy(triplet.join("CURRENT"), dir.join("triplet/CURRENT"))?;
+        Ok(())
+    };
+    copy().unwrap_or_else(|e| panic!("copying the bundled model: {e}"));
     dir
 }
 

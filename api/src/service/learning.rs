@@ -162,41 +162,53 @@ async fn audit<C: sea_orm::ConnectionTrait>(
     Ok(())
 }
 
-/// At start: registers the bundled model as ACTIVE when the registry is empty; otherwise makes
-/// this replica serve the registry's ACTIVE version.
+/// At start: registers the bundled model (`models/triplet/CURRENT`) when the registry does not
+/// know it — as ACTIVE in an empty registry, as a CANDIDATE beside earlier versions (a release
+/// that ships a new model leaves the choice to the data scientists) — and makes this replica
+/// serve the registry's ACTIVE version.
 pub async fn bootstrap(svc: &Services) -> Result<(), DomainError> {
+    if let Some(version) = svc.suggestions.version()
+        && store::model(&svc.db, &version).await?.is_none()
+    {
+        let status = if store::models(&svc.db).await?.is_empty() {
+            "ACTIVE"
+        } else {
+            "CANDIDATE"
+        };
+        register_bundled(svc, &version, status).await?;
+    }
     match store::active(&svc.db).await? {
         Some(active) => sync_active(svc, &active.version).await,
-        None => {
-            if !store::models(&svc.db).await?.is_empty() {
-                return Ok(());
-            }
-            let Some(version) = svc.suggestions.version() else {
-                return Ok(());
-            };
-            let manifest = classifier::artifact::read_manifest(&version_dir(svc, &version))
-                .map_err(artifact_error)?;
-            let row = classifier_model::ActiveModel {
-                version: Set(version.clone()),
-                parent_version: Set(manifest.parent_version.clone()),
-                status: Set("ACTIVE".into()),
-                path: Set(format!("triplet/{version}")),
-                label_set_hash: Set(manifest.label_set_hash.clone()),
-                data_hash: Set(manifest.data_hashes.get("train.jsonl").cloned()),
-                metrics: Set(serde_json::json!({ "dev": manifest.metrics.dev, "test": manifest.metrics.test }).to_string()),
-                trained_by: Set(Some("bundled".into())),
-                promoted_by: Set(Some("bundled".into())),
-                created_at: Set(svc.now()),
-                promoted_at: Set(Some(svc.now())),
-                ..Default::default()
-            };
-            // Two replicas starting together: one insert wins, the other sees a duplicate.
-            if let Err(e) = store::insert(&svc.db, row).await {
-                tracing::debug!(error = %e, "bundled model already registered");
-            }
-            Ok(())
-        }
+        None => Ok(()),
     }
+}
+
+async fn register_bundled(svc: &Services, version: &str, status: &str) -> Result<(), DomainError> {
+    let manifest =
+        classifier::artifact::read_manifest(&version_dir(svc, version)).map_err(artifact_error)?;
+    let active = status == "ACTIVE";
+    let row = classifier_model::ActiveModel {
+        version: Set(version.to_string()),
+        parent_version: Set(manifest.parent_version.clone()),
+        status: Set(status.into()),
+        path: Set(format!("triplet/{version}")),
+        label_set_hash: Set(manifest.label_set_hash.clone()),
+        data_hash: Set(manifest.data_hashes.get("train.jsonl").cloned()),
+        metrics: Set(
+            serde_json::json!({ "dev": manifest.metrics.dev, "test": manifest.metrics.test })
+                .to_string(),
+        ),
+        trained_by: Set(Some("bundled".into())),
+        promoted_by: Set(active.then(|| "bundled".into())),
+        created_at: Set(svc.now()),
+        promoted_at: Set(active.then(|| svc.now())),
+        ..Default::default()
+    };
+    // Two replicas starting together: one insert wins, the other sees a duplicate.
+    if let Err(e) = store::insert(&svc.db, row).await {
+        tracing::debug!(error = %e, "bundled model already registered");
+    }
+    Ok(())
 }
 
 /// Makes this replica serve `version` if it does not already (hot reload). A version that

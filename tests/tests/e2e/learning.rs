@@ -21,6 +21,20 @@ const SUGGEST: &str =
 /// A clerk who may open phone inquiries for any customer.
 const PHONE_CLERK: &str = "it_ta1.it_coord.1";
 
+/// The bundled version (`models/triplet/CURRENT`) and the number after it: the versions a
+/// test's retraining and setup create.
+fn bundled() -> String {
+    std::fs::read_to_string(repo_path("models/triplet/CURRENT"))
+        .unwrap()
+        .trim()
+        .to_string()
+}
+
+fn later(k: u32) -> String {
+    let n: u32 = bundled().trim_start_matches('v').parse().unwrap();
+    format!("v{}", n + k)
+}
+
 async fn spawn_with_models() -> (TestApp, std::path::PathBuf) {
     let models = models_copy();
     let dir = models.clone();
@@ -258,14 +272,18 @@ async fn r8_retraining_refuses_without_enough_feedback_and_leaves_nothing_behind
             .contains("feedback"),
         "{r}"
     );
-    assert_eq!(versions_on_disk(&models), ["v1"], "no half-written version");
+    assert_eq!(
+        versions_on_disk(&models),
+        [bundled()],
+        "no half-written version"
+    );
     let r = app.gql(&ds, MODELS, json!({})).await;
     let list = ok(&r, "classifierModels").as_array().unwrap().clone();
     assert_eq!(list.len(), 1, "{list:?}");
-    assert_eq!(list[0]["version"], "v1");
+    assert_eq!(list[0]["version"], bundled().as_str());
     assert_eq!(list[0]["status"], "ACTIVE");
     assert_eq!(list[0]["trainedBy"], "bundled");
-    assert_eq!(served_version(&app, &ds).await, "v1");
+    assert_eq!(served_version(&app, &ds).await, bundled());
 }
 
 /// Registers a version row directly (test setup for states the API only reaches slowly).
@@ -273,7 +291,7 @@ async fn register(app: &TestApp, version: &str, status: &str) {
     use sea_orm::{ActiveModelTrait, ActiveValue::Set};
     let row = entity::classifier_model::ActiveModel {
         version: Set(version.into()),
-        parent_version: Set(Some("v1".into())),
+        parent_version: Set(Some(bundled())),
         status: Set(status.into()),
         path: Set(format!("triplet/{version}")),
         label_set_hash: Set("test".into()),
@@ -288,10 +306,10 @@ async fn register(app: &TestApp, version: &str, status: &str) {
     row.insert(&app.state.db).await.unwrap();
 }
 
-/// Copies v1's artifact as `version` (the manifest names the new version).
+/// Copies the bundled artifact as `version` (the manifest names the new version).
 fn copy_artifact(models: &Path, version: &str) -> std::path::PathBuf {
     let (from, to) = (
-        models.join("triplet/v1"),
+        models.join("triplet").join(bundled()),
         models.join("triplet").join(version),
     );
     tests::copy_dir(&from, &to).unwrap();
@@ -306,26 +324,26 @@ fn copy_artifact(models: &Path, version: &str) -> std::path::PathBuf {
 async fn r8_promotion_refusals_keep_the_active_model_serving() {
     let (app, models) = spawn_with_models().await;
     let ds = app.token("DATA_SCIENTIST").await;
-    let r = run(&app, &app.token("CLERK").await, promote("v1")).await;
+    let r = run(&app, &app.token("CLERK").await, promote(&bundled())).await;
     assert_eq!(error_code(&r), Some("FORBIDDEN"));
-    let r = run(&app, &ds, promote("v9")).await;
+    let r = run(&app, &ds, promote("v999")).await;
     assert_eq!(error_code(&r), Some("NOT_FOUND"), "{r}");
 
-    copy_artifact(&models, "v2");
-    register(&app, "v2", "REJECTED").await;
-    let r = run(&app, &ds, promote("v2")).await;
+    copy_artifact(&models, &later(1));
+    register(&app, &later(1), "REJECTED").await;
+    let r = run(&app, &ds, promote(&later(1))).await;
     assert_eq!(error_code(&r), Some("INVALID_TRANSITION"), "{r}");
 
     // A corrupt artifact on disk, and one that is missing.
-    let v3 = copy_artifact(&models, "v3");
+    let v3 = copy_artifact(&models, &later(2));
     std::fs::write(v3.join("model.safetensors"), b"not a tensor file").unwrap();
-    register(&app, "v3", "CANDIDATE").await;
-    register(&app, "v4", "CANDIDATE").await;
-    for v in ["v3", "v4"] {
+    register(&app, &later(2), "CANDIDATE").await;
+    register(&app, &later(3), "CANDIDATE").await;
+    for v in [&later(2), &later(3)] {
         let r = run(&app, &ds, promote(v)).await;
         assert_eq!(error_code(&r), Some("MODEL_ARTIFACT_INVALID"), "{v}: {r}");
     }
-    assert_eq!(served_version(&app, &ds).await, "v1");
+    assert_eq!(served_version(&app, &ds).await, bundled());
     let r = app.gql(&ds, MODELS, json!({})).await;
     let active: Vec<&Value> = ok(&r, "classifierModels")
         .as_array()
@@ -334,14 +352,14 @@ async fn r8_promotion_refusals_keep_the_active_model_serving() {
         .filter(|m| m["status"] == "ACTIVE")
         .collect();
     assert_eq!(active.len(), 1);
-    assert_eq!(active[0]["version"], "v1");
+    assert_eq!(active[0]["version"], bundled().as_str());
 }
 
 /// Feedback the bundled model gets wrong: texts of the test split whose top-1 is not their label,
 /// each opened by phone with the model's guess as the customer's triplet and corrected by the
 /// handling clerk (a clerk's correction of a wrong guess, as in the console).
 async fn feed_corrections(app: &TestApp, models: &Path, n: usize) -> usize {
-    let clf = classifier::Classifier::load(&models.join("triplet/v1")).unwrap();
+    let clf = classifier::Classifier::load(&models.join("triplet").join(bundled())).unwrap();
     let (test, _) = classifier::data::read_jsonl(&repo_path("classifier/data/test.jsonl")).unwrap();
     let phone = app.token_for_user(PHONE_CLERK).await;
     let customers = customer_ids(app, &phone).await;
@@ -408,10 +426,13 @@ async fn r8_retrain_gates_a_new_version_and_promotion_and_rollback_reach_every_r
     let (a, models) = spawn_with_models().await;
     let b = a.spawn_replica().await;
     let fed = feed_corrections(&a, &models, 60).await;
-    assert_eq!(fed, 60, "the test split has enough texts v1 gets wrong");
+    assert_eq!(
+        fed, 60,
+        "the test split has enough texts the bundled model gets wrong"
+    );
     let ds_a = a.token("DATA_SCIENTIST").await;
     let ds_b = b.token("DATA_SCIENTIST").await;
-    assert_eq!(served_version(&b, &ds_b).await, "v1");
+    assert_eq!(served_version(&b, &ds_b).await, bundled());
 
     // One retraining at a time: a second request is refused, not queued.
     let (q, v) = retrain(json!({"tolerance": 0.01}));
@@ -437,17 +458,17 @@ async fn r8_retrain_gates_a_new_version_and_promotion_and_rollback_reach_every_r
         .find(|r| error_code(r).is_none())
         .unwrap_or_else(|| panic!("{results:?}"));
     let started = &done["data"]["retrainClassifier"]["model"];
-    assert_eq!(started["version"], "v2");
+    assert_eq!(started["version"], later(1).as_str());
     assert_eq!(started["status"], "TRAINING", "it answers at once");
     assert!(started["trainedBy"].as_str().unwrap().starts_with("user:"));
-    let r = run(&a, &ds_a, promote("v2")).await;
+    let r = run(&a, &ds_a, promote(&later(1))).await;
     assert_eq!(
         error_code(&r),
         Some("INVALID_TRANSITION"),
         "not trained yet"
     );
-    let m = &outcome(&a, &ds_a, "v2").await;
-    assert_eq!(m["parentVersion"], "v1");
+    let m = &outcome(&a, &ds_a, &later(1)).await;
+    assert_eq!(m["parentVersion"], bundled().as_str());
     assert!(m["trainingSeconds"].as_f64().unwrap() > 0.0);
     let (dev, parent_dev) = (
         m["devTop1"].as_f64().unwrap(),
@@ -459,19 +480,25 @@ async fn r8_retrain_gates_a_new_version_and_promotion_and_rollback_reach_every_r
     );
     let passed = after > before && parent_dev - dev <= 0.01 + 1e-9;
     assert!(!m["gateReasons"].as_array().unwrap().is_empty(), "{m}");
-    assert!(models.join("triplet/v2/model.safetensors").exists());
+    assert!(
+        models
+            .join("triplet")
+            .join(later(1))
+            .join("model.safetensors")
+            .exists()
+    );
     if !passed {
         // The gate said no: registered with its metrics, never served, never promotable.
         assert_eq!(m["status"], "REJECTED", "{m}");
-        assert_eq!(served_version(&a, &ds_a).await, "v1");
-        let r = run(&a, &ds_a, promote("v2")).await;
+        assert_eq!(served_version(&a, &ds_a).await, bundled());
+        let r = run(&a, &ds_a, promote(&later(1))).await;
         assert_eq!(error_code(&r), Some("INVALID_TRANSITION"));
         return;
     }
     assert_eq!(m["status"], "ACTIVE", "{m}");
     // The replica that trained it swaps right after the commit; the other on the signal.
-    wait_for_version(&a, &ds_a, "v2").await;
-    wait_for_version(&b, &ds_b, "v2").await;
+    wait_for_version(&a, &ds_a, &later(1)).await;
+    wait_for_version(&b, &ds_b, &later(1)).await;
 
     // Rollback while suggestions are being served: no request in flight fails.
     let burst: Vec<_> = (0..40)
@@ -497,7 +524,7 @@ async fn r8_retrain_gates_a_new_version_and_promotion_and_rollback_reach_every_r
             })
         })
         .collect();
-    let r = run(&a, &ds_a, promote("v1")).await;
+    let r = run(&a, &ds_a, promote(&bundled())).await;
     assert_eq!(
         ok(&r, "promoteClassifierModel")["model"]["status"],
         "ACTIVE"
@@ -508,9 +535,9 @@ async fn r8_retrain_gates_a_new_version_and_promotion_and_rollback_reach_every_r
         let v = r["data"]["suggestTriplets"]["modelVersion"]
             .as_str()
             .unwrap();
-        assert!(v == "v1" || v == "v2", "{v}");
+        assert!(v == bundled() || v == later(1), "{v}");
     }
-    wait_for_version(&b, &ds_b, "v1").await;
+    wait_for_version(&b, &ds_b, &bundled()).await;
     let r = a.gql(&ds_a, MODELS, json!({})).await;
     let list = ok(&r, "classifierModels").as_array().unwrap().clone();
     let status = |v: &str| {
@@ -518,6 +545,31 @@ async fn r8_retrain_gates_a_new_version_and_promotion_and_rollback_reach_every_r
             .find(|m| m["version"] == v)
             .map(|m| m["status"].clone())
     };
-    assert_eq!(status("v1"), Some(json!("ACTIVE")));
-    assert_eq!(status("v2"), Some(json!("RETIRED")));
+    assert_eq!(status(&bundled()), Some(json!("ACTIVE")));
+    assert_eq!(status(&later(1)), Some(json!("RETIRED")));
+}
+
+#[tokio::test]
+async fn r8_a_release_with_a_new_bundled_model_registers_it_as_a_candidate() {
+    let (a, models) = spawn_with_models().await;
+    let ds = a.token("DATA_SCIENTIST").await;
+    // The next release ships a newer model: its replica starts on the same registry.
+    copy_artifact(&models, &later(1));
+    std::fs::write(models.join("triplet/CURRENT"), later(1)).unwrap();
+    let b = a.spawn_replica().await;
+    let r = b.gql(&ds, MODELS, json!({})).await;
+    let list = ok(&r, "classifierModels").as_array().unwrap().clone();
+    let row = |v: &str| list.iter().find(|m| m["version"] == v).cloned().unwrap();
+    assert_eq!(row(&later(1))["status"], "CANDIDATE");
+    assert_eq!(row(&later(1))["trainedBy"], "bundled");
+    assert_eq!(row(&bundled())["status"], "ACTIVE");
+    // The registry decides what serves, on the new replica too, until a data scientist promotes.
+    assert_eq!(served_version(&b, &ds).await, bundled());
+    let r = run(&b, &ds, promote(&later(1))).await;
+    assert_eq!(
+        ok(&r, "promoteClassifierModel")["model"]["status"],
+        "ACTIVE"
+    );
+    assert_eq!(served_version(&b, &ds).await, later(1));
+    wait_for_version(&a, &ds, &later(1)).await;
 }
