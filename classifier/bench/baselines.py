@@ -12,7 +12,7 @@ of gold and predicted), ece (top-1 confidence, 15 equal-width bins), n, single-t
 p50/p99 in microseconds. Baselines have no abstain rule (abstain_rate is null).
 
 Usage (from the repository root):
-    python3 classifier/bench/baselines.py --data classifier/data --model models/triplet/v1
+    python3 classifier/bench/baselines.py --data classifier/data
 """
 import argparse
 import json
@@ -165,10 +165,13 @@ def ours(args, split):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", default="classifier/data")
-    ap.add_argument("--model", default="models/triplet/v1")
+    ap.add_argument("--model", default=None, help="model directory (default: the bundled one, models/triplet/CURRENT)")
     ap.add_argument("--classifier-cmd", default="cargo run -q --release -p classifier --",
                     help="command that runs our CLI (e.g. a built binary path)")
     args = ap.parse_args()
+    if args.model is None:
+        with open("models/triplet/CURRENT") as f:
+            args.model = os.path.join("models/triplet", f.read().strip())
     tr = read(os.path.join(args.data, "train.jsonl"))
     dv = read(os.path.join(args.data, "dev.jsonl"))
     te = read(os.path.join(args.data, "test.jsonl"))

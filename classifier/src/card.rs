@@ -71,7 +71,7 @@ pub fn model_card(m: &Manifest, bytes: u64) -> String {
     s.push_str("## Data\n\n");
     let _ = writeln!(
         s,
-        "Texts written for this project by the team's writers (one file per topic area, 50 per triplet), \
+        "Texts written for this project by the team's writers (files per topic area; sources, rounds and counts per triplet in `classifier/data/CARD.md`), \
          split by `classifier split` (80/10/10 per label, near-duplicates with char-5-gram Jaccard >= 0.8 kept \
          in one split; see `classifier/data/CARD.md`). Counts: {:?}. SHA-256 of the files: see `manifest.json`.\n",
         m.data_counts

@@ -204,3 +204,58 @@ fn current_model_dir_reads_current() {
     assert!(crate::current_model_dir(&root).is_err());
     let _ = std::fs::remove_dir_all(&root);
 }
+
+#[test]
+fn a_triplet_known_by_name_only_is_learnt_from_feedback_without_losing_dev() {
+    let (tr, dv) = tiny();
+    let new_label = "COMP.EVAC.RED".to_string();
+    let base = crate::train::train_with_labels(&tr, &dv, &[new_label.clone()], &cfg()).unwrap();
+    assert!(base.hierarchy.leaf_index(&new_label).is_some());
+    let base_dir = save_tmp(&base, &cfg(), "known-by-name");
+    let phrases = [
+        "פונינו מהבית בקו העימות",
+        "פינוי מהיישוב בצפון",
+        "גרים במלון אחרי הפינוי",
+        "מענק פינוי לתושבי הגבול",
+    ];
+    let mut feedback = Vec::new();
+    for p in phrases {
+        for pre in ["שלום,", "בוקר טוב", "היי", "לכבוד המשרד", "דחוף"] {
+            feedback.push(Example {
+                text: format!("{pre} {p}"),
+                label: new_label.clone(),
+            });
+        }
+    }
+    let clf = Classifier::load(&base_dir).unwrap();
+    assert!(
+        feedback
+            .iter()
+            .all(|e| clf.predict(&e.text, 1).unwrap().candidates[0].code != new_label),
+        "the base has never seen the new triplet's texts"
+    );
+    let out = base_dir.parent().unwrap().join("vnext");
+    let rcfg = crate::retrain::RetrainConfig {
+        min_feedback: 5,
+        ..Default::default()
+    };
+    let report = crate::retrain::retrain(&base_dir, &feedback, &tr, &dv, &out, &rcfg).unwrap();
+    assert!(
+        report.feedback_after.top1 > report.feedback_before.top1,
+        "{report:?}"
+    );
+    assert!(
+        report.dev_after.top1 >= report.dev_before.top1 - rcfg.tolerance,
+        "{report:?}"
+    );
+    assert!(report.passed, "{:?}", report.reasons);
+    let new = Classifier::load(&out).unwrap();
+    assert_eq!(
+        new.predict("שלום, פונינו מהבית בגלל המלחמה", 1)
+            .unwrap()
+            .candidates[0]
+            .code,
+        new_label
+    );
+    let _ = std::fs::remove_dir_all(base_dir.parent().unwrap());
+}

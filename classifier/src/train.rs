@@ -82,8 +82,8 @@ impl Default for TrainConfig {
             vocab_size: 6000,
             features: FeatureConfig::default(),
             target_accepted_accuracy: 0.9,
-            wide_buckets: 1 << 15,
-            hier_weight: 0.5,
+            wide_buckets: 1 << 16,
+            hier_weight: 0.3,
             lr_wide: 0.2,
         }
     }
