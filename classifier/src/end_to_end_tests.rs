@@ -209,7 +209,8 @@ fn current_model_dir_reads_current() {
 fn a_triplet_known_by_name_only_is_learnt_from_feedback_without_losing_dev() {
     let (tr, dv) = tiny();
     let new_label = "COMP.EVAC.RED".to_string();
-    let base = crate::train::train_with_labels(&tr, &dv, &[new_label.clone()], &cfg()).unwrap();
+    let base = crate::train::train_with_labels(&tr, &dv, std::slice::from_ref(&new_label), &cfg())
+        .unwrap();
     assert!(base.hierarchy.leaf_index(&new_label).is_some());
     let base_dir = save_tmp(&base, &cfg(), "known-by-name");
     let phrases = [
