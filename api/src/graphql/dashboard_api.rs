@@ -14,6 +14,7 @@ use super::types::reference::{Office, Team, Topic, Triplet};
 use crate::domain::principal::PrincipalKind;
 use crate::domain::{Role, Status, sla};
 use crate::store::dashboard::{self as d, DashboardScope, SlaGroup};
+use crate::store::reference::Reference;
 
 #[derive(SimpleObject)]
 pub struct StatusCount {
@@ -192,10 +193,7 @@ impl Dashboard {
         let mut topics: BTreeMap<String, (i64, i64)> = BTreeMap::new();
         let mut total = (0, 0);
         for r in &rows {
-            let main = reference
-                .triplet(&r.final_triplet_code)
-                .map(|t| t.main_code.clone())
-                .unwrap_or_default();
+            let main = main_topic_of(reference, &r.final_triplet_code);
             for acc in [
                 models.entry(&r.model_version).or_default(),
                 topics.entry(main).or_default(),
@@ -214,13 +212,7 @@ impl Dashboard {
                     acceptance: Acceptance::new(n, a),
                 })
                 .collect(),
-            by_main_topic: topics
-                .into_iter()
-                .map(|(code, (n, a))| TopicAcceptance {
-                    main_topic: reference.topic(&code).cloned().map(Topic),
-                    acceptance: Acceptance::new(n, a),
-                })
-                .collect(),
+            by_main_topic: by_main_topic(reference, topics),
         })
     }
 
@@ -402,4 +394,26 @@ impl DashboardQuery {
             scope,
         })
     }
+}
+
+/// The main topic of a triplet (empty for an unknown code).
+pub(super) fn main_topic_of(reference: &Reference, triplet: &str) -> String {
+    reference
+        .triplet(triplet)
+        .map(|t| t.main_code.clone())
+        .unwrap_or_default()
+}
+
+/// Acceptance tallies (verdicts, accepted) per main topic code, as the API shows them.
+pub(super) fn by_main_topic(
+    reference: &Reference,
+    topics: std::collections::BTreeMap<String, (i64, i64)>,
+) -> Vec<TopicAcceptance> {
+    topics
+        .into_iter()
+        .map(|(code, (n, a))| TopicAcceptance {
+            main_topic: reference.topic(&code).cloned().map(Topic),
+            acceptance: Acceptance::new(n, a),
+        })
+        .collect()
 }

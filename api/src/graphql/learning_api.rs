@@ -9,9 +9,8 @@ use chrono::{DateTime, Utc};
 use entity::classifier_model;
 
 use super::context::CtxExt;
-use super::dashboard_api::{Acceptance, TopicAcceptance};
+use super::dashboard_api::{Acceptance, TopicAcceptance, by_main_topic, main_topic_of};
 use super::errors::{ApiError, GqlResult};
-use super::types::reference::Topic;
 use crate::service::learning;
 use crate::store::learning::WeeklyAcceptanceRow;
 
@@ -141,10 +140,7 @@ impl ClassifierModel {
             .iter()
             .filter(|r| r.model_version == self.row.version)
         {
-            let main = reference
-                .triplet(&r.final_triplet_code)
-                .map(|t| t.main_code.clone())
-                .unwrap_or_default();
+            let main = main_topic_of(reference, &r.final_triplet_code);
             for acc in [
                 topics.entry(main).or_default(),
                 weeks.entry(&r.week).or_default(),
@@ -156,13 +152,7 @@ impl ClassifierModel {
         }
         Ok(ModelAcceptanceDetail {
             total: Acceptance::new(total.0, total.1),
-            by_main_topic: topics
-                .into_iter()
-                .map(|(code, (n, a))| TopicAcceptance {
-                    main_topic: reference.topic(&code).cloned().map(Topic),
-                    acceptance: Acceptance::new(n, a),
-                })
-                .collect(),
+            by_main_topic: by_main_topic(reference, topics),
             by_week: weeks
                 .into_iter()
                 .map(|(w, (n, a))| WeekAcceptance {

@@ -525,24 +525,14 @@ async fn finish_retrain(
         None
     };
     let txn = svc.db.begin().await?;
-    store::finish(
-        &txn,
-        &version,
+    let outcome = Outcome {
         status,
-        &manifest.label_set_hash,
-        report.data_hashes.get("feedback").cloned(),
-        serde_json::to_string(&report).map_err(DomainError::internal)?,
-    )
-    .await?;
-    audit(
-        svc,
-        &txn,
-        actor,
-        "retrainClassifier",
-        &version,
-        format!("{status} from {base}: {}", report.reasons.join("; ")),
-    )
-    .await?;
+        label_set_hash: &manifest.label_set_hash,
+        data_hash: report.data_hashes.get("feedback").cloned(),
+        metrics: serde_json::to_string(&report).map_err(DomainError::internal)?,
+    };
+    let details = format!("{status} from {base}: {}", report.reasons.join("; "));
+    record_outcome(svc, &txn, actor, &version, outcome, details).await?;
     if model.is_some() {
         activate(svc, &txn, actor, &version).await?;
     }
@@ -561,26 +551,52 @@ async fn fail(
     reason: &str,
 ) -> Result<(), DomainError> {
     let txn = svc.db.begin().await?;
-    store::finish(
-        &txn,
-        version,
-        "FAILED",
-        "",
-        None,
-        serde_json::json!({ "reasons": [reason] }).to_string(),
-    )
-    .await?;
-    audit(
+    let outcome = Outcome {
+        status: "FAILED",
+        label_set_hash: "",
+        data_hash: None,
+        metrics: serde_json::json!({ "reasons": [reason] }).to_string(),
+    };
+    record_outcome(
         svc,
         &txn,
         actor,
-        "retrainClassifier",
         version,
+        outcome,
         format!("FAILED: {reason}"),
     )
     .await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// How a retraining ended, as the registry row records it.
+struct Outcome<'a> {
+    status: &'a str,
+    label_set_hash: &'a str,
+    data_hash: Option<String>,
+    metrics: String,
+}
+
+/// Writes a run's outcome on its registry row and audits it (inside the caller's transaction).
+async fn record_outcome(
+    svc: &Services,
+    txn: &sea_orm::DatabaseTransaction,
+    actor: &Actor,
+    version: &str,
+    o: Outcome<'_>,
+    details: String,
+) -> Result<(), DomainError> {
+    store::finish(
+        txn,
+        version,
+        o.status,
+        o.label_set_hash,
+        o.data_hash,
+        o.metrics,
+    )
+    .await?;
+    audit(svc, txn, actor, "retrainClassifier", version, details).await
 }
 
 /// `v<n+1>` after the highest numbered version in the registry or on disk.

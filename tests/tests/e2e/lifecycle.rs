@@ -47,12 +47,7 @@ pub async fn fresh_inquiry(app: &TestApp, candidates: &[&str]) -> (String, Value
 
 /// A token of a clerk in the inquiry's team (demo logins are `<office>.<team>.1`).
 pub async fn team_clerk(app: &TestApp, inquiry: &Value) -> String {
-    let office = inquiry["team"]["office"]["code"]
-        .as_str()
-        .unwrap()
-        .to_lowercase();
-    let team = inquiry["team"]["code"].as_str().unwrap().to_lowercase();
-    app.token_for_user(&format!("{office}.{team}.1")).await
+    tests::handling_clerk(app, inquiry).await
 }
 
 pub async fn coordinator(app: &TestApp, inquiry: &Value) -> String {
