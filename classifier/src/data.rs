@@ -57,11 +57,41 @@ pub fn write_jsonl(path: &Path, data: &[Example]) -> Result<(), ClassifierError>
     f.flush().map_err(io)
 }
 
+/// Raw files whose name starts with this go to the training split only (see [`add_train_only`]).
+pub const TRAIN_ONLY_PREFIX: &str = "train_";
+
 /// Per file: name, parsed examples, unparsable lines.
 pub type FileReport = (String, usize, usize);
 
-/// Reads every `*.jsonl` in a directory, in file-name order.
-pub fn read_dir(dir: &Path) -> Result<(Vec<Example>, Vec<FileReport>), ClassifierError> {
+/// A raw directory's examples: those the split distributes and the training-only ones
+/// (files named [`TRAIN_ONLY_PREFIX`]`*.jsonl`).
+#[derive(Debug, Default)]
+pub struct RawCorpus {
+    /// Split 80/10/10 by [`split`].
+    pub split: Vec<Example>,
+    /// Added to train only by [`add_train_only`].
+    pub train_only: Vec<Example>,
+    /// Per file: name, parsed examples, unparsable lines.
+    pub report: Vec<FileReport>,
+}
+
+/// Reads a raw directory, keeping training-only files apart.
+pub fn read_raw(dir: &Path) -> Result<RawCorpus, ClassifierError> {
+    let mut raw = RawCorpus::default();
+    for (name, ex, bad) in read_files(dir)? {
+        let n = ex.len();
+        if name.starts_with(TRAIN_ONLY_PREFIX) {
+            raw.train_only.extend(ex);
+        } else {
+            raw.split.extend(ex);
+        }
+        raw.report.push((name, n, bad));
+    }
+    Ok(raw)
+}
+
+/// Every `*.jsonl` in a directory, in file-name order: name, examples, unparsable lines.
+fn read_files(dir: &Path) -> Result<Vec<(String, Vec<Example>, usize)>, ClassifierError> {
     let rd = std::fs::read_dir(dir)
         .map_err(|e| ClassifierError::Load(format!("cannot read {}: {e}", dir.display())))?;
     let mut files: Vec<_> = rd
@@ -70,20 +100,16 @@ pub fn read_dir(dir: &Path) -> Result<(Vec<Example>, Vec<FileReport>), Classifie
         .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
         .collect();
     files.sort();
-    let mut all = Vec::new();
-    let mut report = Vec::new();
+    let mut out = Vec::new();
     for f in files {
         let (ex, bad) = read_jsonl(&f)?;
-        report.push((
-            f.file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            ex.len(),
-            bad,
-        ));
-        all.extend(ex);
+        let name = f
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        out.push((name, ex, bad));
     }
-    Ok((all, report))
+    Ok(out)
 }
 
 /// Sorted, deduplicated hashed character 5-grams of the normalised text (whitespace collapsed).
@@ -228,6 +254,48 @@ pub fn split(mut data: Vec<Example>, seed: u64) -> Split {
     out
 }
 
+/// Adds training-only examples (texts written after looking at dev errors, so they must not
+/// measure anything) to `s.train`, leaving dev and test as [`split`] made them. A text is dropped
+/// when it repeats a text already in the corpus or is a near-duplicate of a dev or test text, so
+/// [`crossing_pairs`] stays empty. Returns the number dropped.
+pub fn add_train_only(s: &mut Split, extra: Vec<Example>) -> usize {
+    let mut seen: HashSet<(String, String)> = s
+        .train
+        .iter()
+        .chain(&s.dev)
+        .chain(&s.test)
+        .map(|e| (feature_text(&e.text), e.label.clone()))
+        .collect();
+    let n = extra.len();
+    let extra: Vec<Example> = extra
+        .into_iter()
+        .filter(|e| seen.insert((feature_text(&e.text), e.label.clone())))
+        .collect();
+    let held: Vec<&str> = s
+        .dev
+        .iter()
+        .chain(&s.test)
+        .map(|e| e.text.as_str())
+        .collect();
+    let texts: Vec<&str> = held
+        .iter()
+        .copied()
+        .chain(extra.iter().map(|e| e.text.as_str()))
+        .collect();
+    let groups = near_duplicate_groups(&texts);
+    // a group's id is its smallest member, so an extra text is tied to a held-out one exactly when
+    // its group id is a held-out index
+    let kept: Vec<Example> = extra
+        .into_iter()
+        .enumerate()
+        .filter(|(k, _)| groups[held.len() + k] >= held.len())
+        .map(|(_, e)| e)
+        .collect();
+    let dropped = n - kept.len();
+    s.train.extend(kept);
+    dropped
+}
+
 /// Near-duplicate pairs that cross splits, as `(split_a, text_a, split_b, text_b)`.
 pub fn crossing_pairs(
     train: &[Example],
@@ -300,5 +368,36 @@ mod tests {
         assert!(!a.dev.is_empty() && !a.test.is_empty());
         let n = a.train.len() + a.dev.len() + a.test.len();
         assert_eq!(n, 99);
+    }
+
+    #[test]
+    fn train_only_texts_join_train_without_touching_dev_and_test_or_crossing_them() {
+        let mut data = Vec::new();
+        for l in ["A.B.C", "E.F.G"] {
+            for i in 0..30 {
+                data.push(ex(
+                    &format!("טקסט ייחודי מספר {i} עבור {l} עם מילים {}", i * 7919 % 101),
+                    l,
+                ));
+            }
+        }
+        let plain = split(data.clone(), 3);
+        let mut s = split(data, 3);
+        let near_test = format!("{}!", s.test[0].text);
+        let extra = vec![
+            ex(
+                "משפט חדש לגמרי שנכתב לאימון בלבד על גבול בין נושאים",
+                "A.B.C",
+            ),
+            ex(&near_test, "A.B.C"),
+            ex(&s.train[0].text.clone(), &s.train[0].label.clone()),
+            ex("עוד משפט חדש שנכתב לאימון בלבד, שונה מהקודם לגמרי", "E.F.G"),
+        ];
+        let dropped = add_train_only(&mut s, extra);
+        assert_eq!(dropped, 2);
+        assert_eq!(s.dev, plain.dev);
+        assert_eq!(s.test, plain.test);
+        assert_eq!(s.train.len(), plain.train.len() + 2);
+        assert!(crossing_pairs(&s.train, &s.dev, &s.test).is_empty());
     }
 }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use crate::artifact::{self, Manifest, StoredMetrics};
 use crate::data::Example;
+use crate::eval::Metrics;
 use crate::features::{FeatureConfig, NORMALISATION_VERSION};
 use crate::train::{TrainConfig, Trained, train};
 use crate::{Classifier, ClassifierError, MAX_TEXT_CHARS};
@@ -259,4 +260,49 @@ fn a_triplet_known_by_name_only_is_learnt_from_feedback_without_losing_dev() {
         new_label
     );
     let _ = std::fs::remove_dir_all(base_dir.parent().unwrap());
+}
+
+#[test]
+fn evaluate_with_reports_one_outcome_per_text_consistent_with_the_metrics() {
+    let (tr, dv) = tiny();
+    let c = cfg();
+    let t = train(&tr, &dv, &c).unwrap();
+    let dir = save_tmp(&t, &c, "outcomes");
+    let clf = Classifier::load(&dir).unwrap();
+    let mut data = dv.clone();
+    data.push(Example {
+        text: "   ".into(),
+        label: "IT.REFUND.REQUEST".into(),
+    });
+    let mut outcomes = Vec::new();
+    let m = crate::eval::evaluate_with(&clf, &data, |o| outcomes.push(o)).unwrap();
+    assert_eq!(outcomes.len(), data.len());
+    for (o, e) in outcomes.iter().zip(&data) {
+        assert_eq!((&o.text, &o.label), (&e.text, &e.label));
+    }
+    // the refused text is an abstaining outcome without predictions
+    let refused = outcomes.last().unwrap();
+    assert!(refused.abstain && refused.predicted.is_empty() && refused.main_topic.is_empty());
+    let top1 = outcomes
+        .iter()
+        .filter(|o| o.predicted.first().is_some_and(|p| p.code == o.label))
+        .count();
+    let main = outcomes
+        .iter()
+        .filter(|o| o.main_topic == crate::model::main_of(&o.label))
+        .count();
+    assert!((m.top1 - top1 as f64 / data.len() as f64).abs() < 1e-12);
+    assert!((m.main_top1 - main as f64 / data.len() as f64).abs() < 1e-12);
+    assert!(top1 > 0);
+    assert_eq!(
+        m,
+        crate::eval::evaluate(&clf, &data)
+            .map(|x| Metrics {
+                latency_p50_us: m.latency_p50_us,
+                latency_p99_us: m.latency_p99_us,
+                ..x
+            })
+            .unwrap()
+    );
+    std::fs::remove_dir_all(dir.parent().unwrap()).ok();
 }

@@ -95,9 +95,33 @@ fn percentile(sorted: &[f64], q: f64) -> f64 {
     sorted[idx.min(sorted.len() - 1)]
 }
 
+/// One text's outcome, for error analysis (`eval --predictions FILE`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Outcome {
+    /// The text as evaluated.
+    pub text: String,
+    /// Gold leaf triplet.
+    pub label: String,
+    /// Predicted leaf triplets, most probable first (empty when the text was refused).
+    pub predicted: Vec<crate::Candidate>,
+    /// Predicted main topic.
+    pub main_topic: String,
+    /// Whether the model abstained.
+    pub abstain: bool,
+}
+
 /// Evaluates the classifier on examples. A text the classifier refuses (empty, too long) counts as
 /// a wrong, abstaining answer.
 pub fn evaluate(clf: &Classifier, data: &[Example]) -> Result<Metrics, ClassifierError> {
+    evaluate_with(clf, data, |_| ())
+}
+
+/// [`evaluate`], also handing each text's [`Outcome`] to `sink`.
+pub fn evaluate_with(
+    clf: &Classifier,
+    data: &[Example],
+    mut sink: impl FnMut(Outcome),
+) -> Result<Metrics, ClassifierError> {
     // warm-up so the first timings do not include lazy initialisation
     for e in data.iter().take(20) {
         let _ = clf.predict(&e.text, 3);
@@ -125,12 +149,26 @@ pub fn evaluate(clf: &Classifier, data: &[Example]) -> Result<Metrics, Classifie
                 abst += usize::from(p.abstain);
                 cal.push((best.1, best.0 == e.label));
                 pairs.push((e.label.clone(), best.0));
+                sink(Outcome {
+                    text: e.text.clone(),
+                    label: e.label.clone(),
+                    main_topic: p.main_topic.code.clone(),
+                    abstain: p.abstain,
+                    predicted: p.candidates,
+                });
             }
             Err(ClassifierError::Inference(m)) => return Err(ClassifierError::Inference(m)),
             Err(_) => {
                 abst += 1;
                 cal.push((0.0, false));
                 pairs.push((e.label.clone(), String::new()));
+                sink(Outcome {
+                    text: e.text.clone(),
+                    label: e.label.clone(),
+                    predicted: Vec::new(),
+                    main_topic: String::new(),
+                    abstain: true,
+                });
             }
         }
     }

@@ -1,6 +1,7 @@
 //! `classifier` CLI: `split`, `train`, `eval`, `predict`. Thin: parses flags and calls the library.
 
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -25,7 +26,8 @@ struct Cli {
 #[derive(Subcommand)]
 enum Cmd {
     /// Split RAW/*.jsonl into OUT/{train,dev,test}.jsonl (80/10/10 per label, near-duplicates kept
-    /// together); with --check, only verify that no near-duplicate crosses the existing splits.
+    /// together; RAW/train_*.jsonl go to train only, minus near-duplicates of dev and test texts);
+    /// with --check, only verify that no near-duplicate crosses the existing splits.
     Split {
         #[arg(long, default_value = "classifier/data/raw")]
         raw: PathBuf,
@@ -86,6 +88,9 @@ enum Cmd {
         model: PathBuf,
         #[arg(long)]
         data: PathBuf,
+        /// Also write every text's gold label and predictions to this JSONL file (error analysis).
+        #[arg(long)]
+        predictions: Option<PathBuf>,
     },
     /// Fine-tune BASE on clerks' feedback (JSONL from `api export-feedback`) mixed with a replay
     /// of DATA/train.jsonl; judge it on DATA/dev.jsonl and on held-back feedback; write OUT and
@@ -152,9 +157,38 @@ fn run(cli: Cli) -> Result<ExitCode> {
             seed,
             check,
         } => split(&raw, &out, seed, check),
-        Cmd::Eval { model, data } => {
+        Cmd::Eval {
+            model,
+            data,
+            predictions,
+        } => {
             let clf = Classifier::load(&model)?;
-            let m = eval::evaluate(&clf, &read(&data)?)?;
+            let examples = read(&data)?;
+            let m = match predictions {
+                None => eval::evaluate(&clf, &examples)?,
+                Some(path) => {
+                    let mut out = std::io::BufWriter::new(
+                        std::fs::File::create(&path)
+                            .with_context(|| format!("creating {}", path.display()))?,
+                    );
+                    let mut failed = None;
+                    let m = eval::evaluate_with(&clf, &examples, |o| {
+                        if failed.is_none() {
+                            if let Err(e) = serde_json::to_writer(&mut out, &o)
+                                .map_err(std::io::Error::from)
+                                .and_then(|()| out.write_all(b"\n"))
+                            {
+                                failed = Some(e);
+                            }
+                        }
+                    })?;
+                    if let Some(e) = failed {
+                        return Err(e).with_context(|| format!("writing {}", path.display()));
+                    }
+                    out.flush()?;
+                    m
+                }
+            };
             println!("{}", serde_json::to_string(&m)?);
             Ok(ExitCode::SUCCESS)
         }
@@ -259,11 +293,13 @@ fn split(raw: &Path, out: &Path, seed: u64, check: bool) -> Result<ExitCode> {
             ExitCode::FAILURE
         });
     }
-    let (all, report) = data::read_dir(raw)?;
-    for (f, n, bad) in &report {
+    let corpus = data::read_raw(raw)?;
+    for (f, n, bad) in &corpus.report {
         eprintln!("{f}: {n} examples, {bad} unparsable lines");
     }
-    let s = data::split(all, seed);
+    let mut s = data::split(corpus.split, seed);
+    let train_only = corpus.train_only.len();
+    let dropped = data::add_train_only(&mut s, corpus.train_only);
     data::write_jsonl(&out.join("train.jsonl"), &s.train)?;
     data::write_jsonl(&out.join("dev.jsonl"), &s.dev)?;
     data::write_jsonl(&out.join("test.jsonl"), &s.test)?;
@@ -278,7 +314,8 @@ fn split(raw: &Path, out: &Path, seed: u64, check: bool) -> Result<ExitCode> {
     println!(
         "{}",
         serde_json::json!({"train": s.train.len(), "dev": s.dev.len(), "test": s.test.len(),
-            "labels": per_label.len(), "near_duplicate_groups": s.dup_groups})
+            "labels": per_label.len(), "near_duplicate_groups": s.dup_groups,
+            "train_only": train_only, "train_only_dropped": dropped})
     );
     Ok(ExitCode::SUCCESS)
 }
