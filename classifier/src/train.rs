@@ -77,7 +77,7 @@ impl Default for TrainConfig {
             lr_emb: 0.05,
             lr_head: 0.01,
             batch: 16,
-            feature_dropout: 0.2,
+            feature_dropout: 0.35,
             aux_weight: 1.0,
             vocab_size: 6000,
             features: FeatureConfig::default(),
