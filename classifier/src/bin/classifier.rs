@@ -173,13 +173,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     );
                     let mut failed = None;
                     let m = eval::evaluate_with(&clf, &examples, |o| {
-                        if failed.is_none() {
-                            if let Err(e) = serde_json::to_writer(&mut out, &o)
+                        if failed.is_none()
+                            && let Err(e) = serde_json::to_writer(&mut out, &o)
                                 .map_err(std::io::Error::from)
                                 .and_then(|()| out.write_all(b"\n"))
-                            {
-                                failed = Some(e);
-                            }
+                        {
+                            failed = Some(e);
                         }
                     })?;
                     if let Some(e) = failed {
