@@ -34,38 +34,6 @@ pub struct RetrainConfig {
     pub min_feedback: usize,
     /// Seed of shuffling and feature dropout.
     pub seed: u64,
-    /// Largest replay of the original training data in the mix: a larger training split is
-    /// sampled down, in proportion per label ([`sample_replay`]), so retraining time does not
-    /// grow with the corpus.
-    #[serde(default = "default_max_replay")]
-    pub max_replay: usize,
-}
-
-fn default_max_replay() -> usize {
-    6000
-}
-
-/// At most `max` examples of `replay`, each label keeping its share (at least one example),
-/// chosen deterministically for `seed`; all of them when there are no more than `max`.
-pub fn sample_replay(replay: &[Example], max: usize, seed: u64) -> Vec<Example> {
-    use rand::SeedableRng;
-    use rand::seq::SliceRandom;
-    if replay.len() <= max {
-        return replay.to_vec();
-    }
-    let mut by_label: BTreeMap<&str, Vec<&Example>> = BTreeMap::new();
-    for e in replay {
-        by_label.entry(e.label.as_str()).or_default().push(e);
-    }
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
-    let share = max as f64 / replay.len() as f64;
-    let mut out = Vec::with_capacity(max + by_label.len());
-    for group in by_label.values_mut() {
-        group.shuffle(&mut rng);
-        let k = ((group.len() as f64 * share).floor() as usize).max(1);
-        out.extend(group.iter().take(k).map(|e| (*e).clone()));
-    }
-    out
 }
 
 impl Default for RetrainConfig {
@@ -78,7 +46,6 @@ impl Default for RetrainConfig {
             lr_scale: 0.15,
             min_feedback: 10,
             seed: 42,
-            max_replay: default_max_replay(),
         }
     }
 }
@@ -272,7 +239,6 @@ pub fn run(
     cfg: &RetrainConfig,
 ) -> Result<RetrainReport, ClassifierError> {
     let started = Instant::now();
-    let replay = &sample_replay(replay, cfg.max_replay, cfg.seed)[..];
     let version = out
         .file_name()
         .map(|s| s.to_string_lossy().into_owned())
@@ -428,37 +394,6 @@ mod tests {
             latency_p50_us: 0.0,
             latency_p99_us: 0.0,
         }
-    }
-
-    fn ex(label: &str, i: usize) -> Example {
-        Example {
-            text: format!("{label} {i}"),
-            label: label.into(),
-        }
-    }
-
-    #[test]
-    fn the_replay_is_sampled_down_per_label_deterministically() {
-        let mut replay: Vec<Example> = (0..900).map(|i| ex("A.B.C", i)).collect();
-        replay.extend((0..100).map(|i| ex("D.E.F", i)));
-        replay.push(ex("G.H.I", 0));
-        let s = sample_replay(&replay, 500, 7);
-        assert!(s.len() <= 500 + 3, "{}", s.len());
-        let count = |l: &str| s.iter().filter(|e| e.label == l).count();
-        // each label keeps its share, a rare one at least one example
-        assert!((440..=450).contains(&count("A.B.C")), "{}", count("A.B.C"));
-        assert!((45..=50).contains(&count("D.E.F")), "{}", count("D.E.F"));
-        assert_eq!(count("G.H.I"), 1);
-        assert_eq!(s, sample_replay(&replay, 500, 7));
-        assert_ne!(s, sample_replay(&replay, 500, 8));
-        // no example twice, all from the replay
-        let texts: std::collections::BTreeSet<&str> = s.iter().map(|e| e.text.as_str()).collect();
-        assert_eq!(texts.len(), s.len());
-        // a replay within the limit is used whole
-        assert_eq!(
-            sample_replay(&replay[..300], 500, 7),
-            replay[..300].to_vec()
-        );
     }
 
     #[test]
