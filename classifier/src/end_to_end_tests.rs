@@ -88,6 +88,30 @@ fn save_tmp(t: &Trained, c: &TrainConfig, name: &str) -> PathBuf {
     dir
 }
 
+/// The tiny corpus trained with [`cfg`], saved under `name` and loaded back.
+struct Tiny {
+    trained: Trained,
+    cfg: TrainConfig,
+    dev: Vec<Example>,
+    dir: PathBuf,
+    clf: Classifier,
+}
+
+fn tiny_loaded(name: &str) -> Tiny {
+    let (tr, dev) = tiny();
+    let cfg = cfg();
+    let trained = train(&tr, &dev, &cfg).unwrap();
+    let dir = save_tmp(&trained, &cfg, name);
+    let clf = Classifier::load(&dir).unwrap();
+    Tiny {
+        trained,
+        cfg,
+        dev,
+        dir,
+        clf,
+    }
+}
+
 #[test]
 fn training_is_deterministic_for_a_seed() {
     let (tr, dv) = tiny();
@@ -106,11 +130,13 @@ fn training_is_deterministic_for_a_seed() {
 
 #[test]
 fn artifact_round_trip_and_bad_input() {
-    let (tr, dv) = tiny();
-    let c = cfg();
-    let t = train(&tr, &dv, &c).unwrap();
-    let dir = save_tmp(&t, &c, "rt");
-    let clf = Classifier::load(&dir).unwrap();
+    let Tiny {
+        trained: t,
+        cfg: c,
+        dir,
+        clf,
+        ..
+    } = tiny_loaded("rt");
     assert_eq!(clf.version(), "vtest");
     assert_eq!(clf.labels().len(), 4);
     // round trip: the loaded model scores like the trained one (tables are quantised before calibration)
@@ -264,12 +290,8 @@ fn a_triplet_known_by_name_only_is_learnt_from_feedback_without_losing_dev() {
 
 #[test]
 fn evaluate_with_reports_one_outcome_per_text_consistent_with_the_metrics() {
-    let (tr, dv) = tiny();
-    let c = cfg();
-    let t = train(&tr, &dv, &c).unwrap();
-    let dir = save_tmp(&t, &c, "outcomes");
-    let clf = Classifier::load(&dir).unwrap();
-    let mut data = dv.clone();
+    let Tiny { dev, dir, clf, .. } = tiny_loaded("outcomes");
+    let mut data = dev;
     data.push(Example {
         text: "   ".into(),
         label: "IT.REFUND.REQUEST".into(),
