@@ -74,6 +74,11 @@ pub struct Manifest {
     pub metrics: StoredMetrics,
     /// Version this one was fine-tuned from (none: trained from scratch).
     pub parent_version: Option<String>,
+    /// For a fine-tuned version: the training configuration of the version trained from scratch
+    /// at the root of its lineage. Each retraining scales the learning rates from it, not from
+    /// the parent's already scaled ones (which would shrink them at every generation).
+    #[serde(default)]
+    pub root_train_config: Option<TrainConfig>,
 }
 
 /// SHA-256 of the label list.

@@ -83,6 +83,7 @@ fn save_tmp(t: &Trained, c: &TrainConfig, name: &str) -> PathBuf {
         data_hashes: Default::default(),
         metrics: StoredMetrics::default(),
         parent_version: None,
+        root_train_config: None,
     };
     artifact::save(&dir, &t.model, &t.tokenizer, &m).unwrap();
     dir
@@ -284,6 +285,27 @@ fn a_triplet_known_by_name_only_is_learnt_from_feedback_without_losing_dev() {
             .candidates[0]
             .code,
         new_label
+    );
+    // A second generation scales the learning rates from the root's configuration again, not
+    // from the first generation's already scaled ones.
+    let root = crate::artifact::read_manifest(&base_dir)
+        .unwrap()
+        .train_config;
+    let gen1 = crate::artifact::read_manifest(&out).unwrap();
+    assert_eq!(gen1.parent_version.as_deref(), Some("vtest"));
+    assert_eq!(
+        gen1.root_train_config.as_ref().map(|c| c.lr_head),
+        Some(root.lr_head)
+    );
+    assert!((gen1.train_config.lr_head - root.lr_head * f64::from(rcfg.lr_scale)).abs() < 1e-12);
+    let out2 = base_dir.parent().unwrap().join("vnext2");
+    crate::retrain::retrain(&out, &feedback, &tr, &dv, &out2, &rcfg).unwrap();
+    let gen2 = crate::artifact::read_manifest(&out2).unwrap();
+    assert_eq!(gen2.train_config.lr_head, gen1.train_config.lr_head);
+    assert_eq!(gen2.train_config.lr_emb, gen1.train_config.lr_emb);
+    assert_eq!(
+        gen2.root_train_config.map(|c| c.lr_head),
+        Some(root.lr_head)
     );
     let _ = std::fs::remove_dir_all(base_dir.parent().unwrap());
 }

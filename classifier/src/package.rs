@@ -81,6 +81,7 @@ pub fn train_version(
         data_hashes: hashes,
         metrics: StoredMetrics::default(),
         parent_version: None,
+        root_train_config: None,
     };
     artifact::save(out, &trained.model, &trained.tokenizer, &manifest)?;
     let clf = Classifier::load(out)?;

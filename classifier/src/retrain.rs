@@ -265,7 +265,14 @@ pub fn run(
     for _ in 0..cfg.feedback_weight.max(1) {
         mix.extend(fb_train.iter().cloned());
     }
-    let mut tcfg = loaded.manifest.train_config.clone();
+    // Scale from the lineage's from-scratch configuration, so that the rates stay the same at
+    // every generation of retraining.
+    let root_cfg = loaded
+        .manifest
+        .root_train_config
+        .clone()
+        .unwrap_or_else(|| loaded.manifest.train_config.clone());
+    let mut tcfg = root_cfg.clone();
     tcfg.seed = cfg.seed;
     tcfg.epochs = cfg.epochs.max(1);
     tcfg.lr_emb *= cfg.lr_scale;
@@ -294,6 +301,7 @@ pub fn run(
     manifest.temperature = trained.temperature;
     manifest.abstain_threshold = trained.abstain_threshold;
     manifest.train_config = tcfg;
+    manifest.root_train_config = Some(root_cfg);
     manifest.best_epoch = trained.best_epoch;
     manifest.dev_top1_by_epoch = trained.dev_top1_by_epoch.clone();
     manifest.training_seconds = trained.train_seconds;
