@@ -12,7 +12,10 @@ of gold and predicted), ece (top-1 confidence, 15 equal-width bins), n, single-t
 p50/p99 in microseconds. Baselines have no abstain rule (abstain_rate is null).
 
 Usage (from the repository root):
-    python3 classifier/bench/baselines.py --data classifier/data
+    python3 classifier/bench/baselines.py --data classifier/data \
+        [--extra independent=classifier/bench/independent/all.jsonl]
+`--extra NAME=FILE` (repeatable) also evaluates every model on another JSONL file, such as the
+independently written set (classifier/bench/independent/README.md).
 """
 import argparse
 import json
@@ -156,8 +159,8 @@ def choose(build, grid, tr, dv):
     return m, best[1], time.perf_counter() - t0
 
 
-def ours(args, split):
-    cmd = args.classifier_cmd.split() + ["eval", "--model", args.model, "--data", os.path.join(args.data, f"{split}.jsonl")]
+def ours(args, path):
+    cmd = args.classifier_cmd.split() + ["eval", "--model", args.model, "--data", path]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -168,25 +171,30 @@ def main():
     ap.add_argument("--model", default=None, help="model directory (default: the bundled one, models/triplet/CURRENT)")
     ap.add_argument("--classifier-cmd", default="cargo run -q --release -p classifier --",
                     help="command that runs our CLI (e.g. a built binary path)")
+    ap.add_argument("--extra", action="append", default=[], metavar="NAME=FILE",
+                    help="also evaluate every model on this JSONL file (e.g. independent=classifier/bench/independent/all.jsonl)")
     args = ap.parse_args()
+    extra = dict(e.split("=", 1) for e in args.extra)
     if args.model is None:
         with open("models/triplet/CURRENT") as f:
             args.model = os.path.join("models/triplet", f.read().strip())
     tr = read(os.path.join(args.data, "train.jsonl"))
     dv = read(os.path.join(args.data, "dev.jsonl"))
     te = read(os.path.join(args.data, "test.jsonl"))
+    sets = {"dev": dv, "test": te} | {name: read(path) for name, path in extra.items()}
+    paths = {"dev": os.path.join(args.data, "dev.jsonl"), "test": os.path.join(args.data, "test.jsonl")} | extra
     results = {}
     for build, grid in [
         (TfidfLR, [{"C": c} for c in (3.0, 10.0, 30.0, 100.0)]),
         (FastText, [{"epoch": e, "lr": lr} for e in (25, 50) for lr in (0.5, 1.0)]),
     ]:
         m, params, secs = choose(build, grid, tr, dv)
-        results[m.name] = {"params": params, "train_seconds": round(secs, 2),
-                           "dev": timed_eval(m, *dv), "test": timed_eval(m, *te)}
-    results["ours"] = {"model": args.model, "dev": ours(args, "dev"), "test": ours(args, "test")}
+        results[m.name] = {"params": params, "train_seconds": round(secs, 2)}
+        results[m.name] |= {name: timed_eval(m, *data) for name, data in sets.items()}
+    results["ours"] = {"model": args.model} | {name: ours(args, path) for name, path in paths.items()}
     print(json.dumps(results, indent=1))
     keys = ["top1", "top3", "main_top1", "secondary_top1", "macro_f1", "ece", "abstain_rate", "latency_p50_us", "latency_p99_us"]
-    for split in ("dev", "test"):
+    for split in sets:
         print(f"\n{split} (n={results['ours'][split]['n']})")
         print(f"{'model':22}" + "".join(f"{k:>16}" for k in keys))
         for name, r in results.items():
