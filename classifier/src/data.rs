@@ -332,6 +332,37 @@ mod tests {
         }
     }
 
+    /// The independently written set (classifier/bench/independent) must stay independent: no
+    /// text of it, or near-duplicate of one, may enter the corpus.
+    #[test]
+    fn the_independent_set_shares_no_near_duplicate_with_the_corpus() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let read = |p: &Path| read_jsonl(p).unwrap().0;
+        let corpus: Vec<Vec<u64>> = ["train", "dev", "test"]
+            .iter()
+            .flat_map(|s| read(&dir.join(format!("data/{s}.jsonl"))))
+            .map(|e| shingles(&e.text))
+            .collect();
+        let independent = read(&dir.join("bench/independent/all.jsonl"));
+        assert!(independent.len() >= 400 && corpus.len() > 10_000);
+        let crossing: Vec<&str> = independent
+            .iter()
+            .filter(|e| {
+                let a = shingles(&e.text);
+                let (lo, hi) = (
+                    a.len() as f64 * NEAR_DUP_JACCARD,
+                    a.len() as f64 / NEAR_DUP_JACCARD,
+                );
+                corpus.iter().any(|b| {
+                    // Jaccard >= t needs t·|A| <= |B| <= |A|/t
+                    (lo..=hi).contains(&(b.len() as f64)) && jaccard(&a, b) >= NEAR_DUP_JACCARD
+                })
+            })
+            .map(|e| e.text.as_str())
+            .collect();
+        assert!(crossing.is_empty(), "{crossing:?}");
+    }
+
     #[test]
     fn near_duplicates_are_found() {
         let a = "שלום, אני מבקש לקבל החזר מס עבור שנת 2023 כי עבדתי חצי שנה";
