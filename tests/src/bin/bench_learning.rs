@@ -97,6 +97,9 @@ async fn main() -> anyhow::Result<()> {
     let app = TestApp::spawn_with(move |c| {
         c.models_dir = m;
         c.classifier_data_dir = d;
+        // The test clock stands still, so the limiter's minute never turns: the hundreds of
+        // corrections and status polls of one run would otherwise run into it.
+        c.rate_limit_per_minute = u32::MAX;
     })
     .await;
     let base = classifier::Classifier::load(&models.join("triplet/v1"))?;
