@@ -49,7 +49,8 @@ pub struct RemoveNonWorkingDayInput {
 #[derive(SimpleObject)]
 pub struct NonWorkingDayPayload {
     pub non_working_day: NonWorkingDay,
-    /// Stored inquiry due dates the change moved (they were recomputed).
+    /// Inquiries whose stored SLA figures (due date or working time) the change altered; they
+    /// were recomputed. (The name predates working time: kept for existing clients.)
     pub due_dates_refreshed: i64,
 }
 

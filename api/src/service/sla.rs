@@ -325,7 +325,7 @@ impl Services {
         self.sla.invalidate();
         // The change is committed: a failed recomputation is logged (as INTERNAL) and retried by
         // the next change of each inquiry, never reported as a failed edit.
-        let refreshed = self.refresh_due_since(date).await.unwrap_or_default();
+        let refreshed = self.refresh_figures_over(date).await.unwrap_or_default();
         let day = NonWorkingDay {
             date: row.date,
             kind: NonWorkingKind::Extra,
@@ -354,7 +354,7 @@ impl Services {
         self.sla.invalidate();
         // The change is committed: a failed recomputation is logged (as INTERNAL) and retried by
         // the next change of each inquiry, never reported as a failed edit.
-        let refreshed = self.refresh_due_since(date).await.unwrap_or_default();
+        let refreshed = self.refresh_figures_over(date).await.unwrap_or_default();
         let day = NonWorkingDay {
             date: row.date,
             kind: NonWorkingKind::Extra,
@@ -398,16 +398,18 @@ impl Services {
         }
     }
 
-    /// Recomputes the stored due dates a calendar change on `date` can move: those at or after
-    /// the day's start (earlier ones lie wholly before it). Batches of one short statement each,
-    /// after the change committed, so a large table is never locked for long.
-    async fn refresh_due_since(&self, date: NaiveDate) -> Result<u64, DomainError> {
+    /// Recomputes the stored SLA figures (due date, working time) a calendar change on `date` can
+    /// alter: due dates at or after the day, and the working time of every inquiry that lived
+    /// through it, closed or paused ones included (an extra day may be recorded afterwards, e.g. a
+    /// strike). Batches of one short statement each, after the change committed, so a large table
+    /// is never locked for long. Returns how many inquiries' figures changed.
+    async fn refresh_figures_over(&self, date: NaiveDate) -> Result<u64, DomainError> {
         let calendar = self.calendar().await?;
-        let since = day_start(date);
+        let (start, end) = (day_start(date), day_start(date + chrono::Days::new(1)));
         let mut after = 0;
         let mut n = 0;
         loop {
-            let batch = q::due_since(&self.db, since, after, REFRESH_BATCH).await?;
+            let batch = q::touched_by_day(&self.db, start, end, after, REFRESH_BATCH).await?;
             let Some(last) = batch.last() else {
                 return Ok(n);
             };

@@ -179,16 +179,31 @@ pub async fn set_sla<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Inquiries whose stored `due_at` is at or after `since`, by id after `after_id` (keyset), at
-/// most `limit`: the ones a calendar change can move (uses `ix_inquiries_due`).
-pub async fn due_since<C: ConnectionTrait>(
+/// Inquiries a calendar change on the local day `[day_start, day_end)` can alter, by id after
+/// `after_id` (keyset), at most `limit`: those whose stored `due_at` is at or after the day's start
+/// (an open clock crosses it), and those whose life overlaps the day (opened before its end, not
+/// closed before its start: their working time counted it or must now count it, even when they
+/// are closed or paused).
+pub async fn touched_by_day<C: ConnectionTrait>(
     db: &C,
-    since: DateTime<Utc>,
+    day_start: DateTime<Utc>,
+    day_end: DateTime<Utc>,
     after_id: i64,
     limit: u64,
 ) -> Result<Vec<inquiry::Model>, DbErr> {
+    let lived_through = Condition::all()
+        .add(inquiry::Column::OpenedAt.lt(day_end))
+        .add(
+            Condition::any()
+                .add(inquiry::Column::ClosedAt.is_null())
+                .add(inquiry::Column::ClosedAt.gte(day_start)),
+        );
     inquiry::Entity::find()
-        .filter(inquiry::Column::DueAt.gte(since))
+        .filter(
+            Condition::any()
+                .add(inquiry::Column::DueAt.gte(day_start))
+                .add(lived_through),
+        )
         .filter(inquiry::Column::Id.gt(after_id))
         .order_by_asc(inquiry::Column::Id)
         .limit(limit)

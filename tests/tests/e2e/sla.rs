@@ -385,6 +385,84 @@ async fn r28_refresh_due_stores_the_due_date_and_an_extra_day_moves_it() {
     assert_eq!(stored_due_at(&app, number).await.due_at, None);
 }
 
+#[tokio::test]
+async fn r28_an_extra_day_recorded_afterwards_corrects_a_closed_inquirys_working_time() {
+    let app = TestApp::spawn().await;
+    let (t, _) = customer(&app).await;
+    let triplet = free_triplet(&app, &t, &["IT.CERT.RESIDENCY", "IT.WORKGRANT.STATUS"]).await;
+    // Sunday 22 November 2026 09:00: opened; 09:00 on Wednesday 25 November: closed.
+    app.clock.set(il(2026, 11, 22, 9, 0));
+    let inq = open_as(&app, &t, &triplet).await;
+    let number = inq["number"].as_i64().unwrap();
+    let clerk = team_clerk(&app, &inq).await;
+    ok(
+        &app.gql(
+            &clerk,
+            ASSIGN,
+            json!({"input": {"inquiryId": inq["id"], "to": "ME"}}),
+        )
+        .await,
+        "assignInquiry",
+    );
+    app.clock.set(il(2026, 11, 25, 9, 0));
+    ok(
+        &app.gql(&clerk, CHANGE, json!({"input": {"inquiryId": inq["id"], "status": "CLOSED_HANDLED", "proposedSolution": "טופל", "responseToCustomer": "הטיפול הסתיים"}}))
+            .await,
+        "changeStatus",
+    );
+    let m = stored_due_at(&app, number).await;
+    assert_eq!(m.sla_working_seconds, Some(72 * HOUR));
+    assert_eq!(m.due_at, None, "closed: no due date");
+    // A week later the administrator records that Monday 23 November was a strike day: the
+    // closed inquiry's stored working time loses that day (the dashboard reads it), and gets it
+    // back when the day is removed.
+    app.clock.set(il(2026, 12, 1, 10, 0));
+    let admin = app.token_for_user("admin").await;
+    let r = app
+        .gql(
+            &admin,
+            ADD,
+            json!({"input": {"date": "2026-11-23", "nameHe": "שביתה", "nameEn": "Strike"}}),
+        )
+        .await;
+    assert!(
+        ok(&r, "addNonWorkingDay")["dueDatesRefreshed"]
+            .as_i64()
+            .unwrap()
+            >= 1
+    );
+    assert_eq!(
+        stored_due_at(&app, number).await.sla_working_seconds,
+        Some(48 * HOUR)
+    );
+    let r = app
+        .gql(&admin, REMOVE, json!({"input": {"date": "2026-11-23"}}))
+        .await;
+    assert!(
+        ok(&r, "removeNonWorkingDay")["dueDatesRefreshed"]
+            .as_i64()
+            .unwrap()
+            >= 1
+    );
+    assert_eq!(
+        stored_due_at(&app, number).await.sla_working_seconds,
+        Some(72 * HOUR)
+    );
+    // A day after the closure changes nothing of it.
+    let r = app
+        .gql(
+            &admin,
+            ADD,
+            json!({"input": {"date": "2026-11-26", "nameHe": "שביתה", "nameEn": "Strike"}}),
+        )
+        .await;
+    ok(&r, "addNonWorkingDay");
+    assert_eq!(
+        stored_due_at(&app, number).await.sla_working_seconds,
+        Some(72 * HOUR)
+    );
+}
+
 /// The performance figure: the clock for a page of 100 inquiries with 20 history rows
 /// each (segments built from the rows, then measured). Run in release:
 /// `cargo test --release -p tests --test e2e sla_clock_page -- --ignored --nocapture`.
