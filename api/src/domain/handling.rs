@@ -97,6 +97,13 @@ pub fn may_release(s: &Staff, p: &Place) -> bool {
         || s.has(Role::HqMainTeam)
 }
 
+/// §3.4 (R24-R26): an inquiry a clerk holds stays with that clerk; moving it on (to another clerk
+/// or back to a team) is for the holder, or for those who may release it ([`may_release`]). Any
+/// other team member is refused, as when taking it (the race of R24).
+pub fn may_move_held(s: &Staff, p: &Place) -> bool {
+    p.assignee_id.is_none_or(|a| a == s.user_id) || may_release(s, p)
+}
+
 /// Team kinds every triplet may be transferred to: the HQ main team takes what a clerk cannot
 /// place (§5.1.1, §7).
 pub const HQ_MAIN_TEAM_KIND: &str = "HQ_MAIN";
@@ -195,6 +202,37 @@ mod tests {
             team_ids: vec![team],
             roles: vec![Role::Clerk],
         }
+    }
+
+    /// §3.4 (R24-R26): a held inquiry is moved on only by its holder or by those who may release
+    /// it; an unheld one by any team member.
+    #[test]
+    fn r24_r26_only_the_holder_or_a_releaser_moves_a_held_inquiry() {
+        let at = |assignee_id| Place {
+            office_id: 1,
+            team_id: 10,
+            assignee_id,
+        };
+        let c = clerk(10);
+        assert!(may_move_held(&c, &at(None)), "in the team's stock");
+        assert!(may_move_held(&c, &at(Some(7))), "held by the clerk");
+        assert!(!may_move_held(&c, &at(Some(8))), "held by a colleague");
+        let coordinator = Staff {
+            roles: vec![Role::Clerk, Role::Coordinator],
+            ..clerk(10)
+        };
+        assert!(
+            may_move_held(&coordinator, &at(Some(8))),
+            "the team's coordinator"
+        );
+        let other_coordinator = Staff {
+            roles: vec![Role::Coordinator],
+            ..clerk(11)
+        };
+        assert!(
+            !may_move_held(&other_coordinator, &at(Some(8))),
+            "another team's coordinator"
+        );
     }
 
     /// Issue 4 §2: a clerk reads the own office, the own teams wherever they sit, and what is

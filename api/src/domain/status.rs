@@ -193,8 +193,26 @@ pub fn check_staff_change(
     Ok(())
 }
 
+/// R46 (§4.1): the topic that makes a customer's inquiries "similar" and closable together: the
+/// triplet's main and secondary topic (`IT.PAY.BALANCE` → `IT.PAY`).
+pub fn same_topic(a: &str, b: &str) -> bool {
+    let topic = |c: &str| c.rsplit_once('.').map_or(c, |(t, _)| t).to_string();
+    topic(a) == topic(b)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn r46_inquiries_share_a_topic_by_main_and_secondary_topic() {
+        use super::same_topic;
+        assert!(same_topic("IT.PAY.BALANCE", "IT.PAY.LINK"));
+        assert!(!same_topic("IT.PAY.BALANCE", "IT.REFUND.STATUS"));
+        assert!(
+            !same_topic("IT.PAY.LIEN", "VAT.PAY.LIEN"),
+            "the main topic counts too"
+        );
+    }
+
     use super::*;
     use strum::IntoEnumIterator;
 

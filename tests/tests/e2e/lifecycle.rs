@@ -386,6 +386,140 @@ async fn r25_r26_assign_to_me_to_a_user_and_release_by_the_coordinator() {
     assert_eq!(error_code(&r), Some("VALIDATION"));
 }
 
+/// A second plain clerk in the team the inquiry sits in (the demo data has one per team).
+async fn colleague_of(app: &TestApp, inquiry: &Value) -> String {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+    let row = entity::inquiry::Entity::find()
+        .filter(entity::inquiry::Column::Number.eq(inquiry["number"].as_i64().unwrap()))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let id = 9_000_000 + row.id;
+    entity::user::ActiveModel {
+        id: Set(id),
+        login: Set(format!("colleague.{id}")),
+        last_name: Set("לוי".into()),
+        first_name: Set("דנה".into()),
+        office_id: Set(Some(row.office_id)),
+        email: Set(None),
+        active: Set(true),
+        created_at: Set(chrono::Utc::now()),
+    }
+    .insert(&app.state.db)
+    .await
+    .unwrap();
+    entity::user_role::ActiveModel {
+        user_id: Set(id),
+        role: Set("CLERK".into()),
+    }
+    .insert(&app.state.db)
+    .await
+    .unwrap();
+    entity::team_member::ActiveModel {
+        user_id: Set(id),
+        team_id: Set(row.team_id),
+    }
+    .insert(&app.state.db)
+    .await
+    .unwrap();
+    app.token_for_user(&format!("colleague.{id}")).await
+}
+
+/// §3.4 (R24-R26): an inquiry a clerk holds stays with that clerk. A colleague can neither take
+/// it by assigning it to themselves nor put it back in the team's stock by "assigning" it to the
+/// team (that is a release, the coordinator's); the coordinator can move it. §7 (R52): a transfer
+/// to the HQ main team states the reason.
+#[tokio::test]
+async fn r24_r26_r52_a_colleague_cannot_take_or_release_a_held_inquiry_and_hq_needs_a_reason() {
+    let app = TestApp::spawn().await;
+    let (_, inq, holder) =
+        fresh_inquiry(&app, &["IT.CREDIT.PERIPHERY", "IT.CREDIT.CHILDREN"]).await;
+    let r = app
+        .gql(
+            &holder,
+            ASSIGN,
+            json!({"input": {"inquiryId": inq["id"], "to": "ME"}}),
+        )
+        .await;
+    let held_by = ok(&r, "assignInquiry")["inquiry"]["assignee"]["id"].clone();
+    let colleague = colleague_of(&app, &inq).await;
+    let me = app
+        .gql(&colleague, "{ me { user { id } } }", json!({}))
+        .await;
+    let colleague_id = me["data"]["me"]["user"]["id"].clone();
+    let team_id = ok(
+        &app.gql(&colleague, GET, json!({"id": inq["id"]})).await,
+        "inquiry",
+    )["team"]["id"]
+        .clone();
+    let hq = hq_main_team_id(&app, &colleague).await;
+    for input in [
+        json!({"inquiryId": inq["id"], "to": "USER", "userId": colleague_id}),
+        json!({"inquiryId": inq["id"], "to": "TEAM", "teamId": team_id, "note": "מחזירה לצוות"}),
+        json!({"inquiryId": inq["id"], "to": "TEAM", "teamId": hq, "note": "לא בתחומנו"}),
+    ] {
+        let r = app.gql(&colleague, ASSIGN, json!({"input": input})).await;
+        assert_eq!(error_code(&r), Some("CONFLICT"), "{input}: {r}");
+    }
+    let r = app.gql(&holder, GET, json!({"id": inq["id"]})).await;
+    assert_eq!(
+        ok(&r, "inquiry")["assignee"]["id"],
+        held_by,
+        "still the holder's"
+    );
+    // The coordinator moves it to the colleague.
+    let coord = coordinator(&app, &inq).await;
+    let r = app
+        .gql(
+            &coord,
+            ASSIGN,
+            json!({"input": {"inquiryId": inq["id"], "to": "USER", "userId": colleague_id}}),
+        )
+        .await;
+    assert_eq!(
+        ok(&r, "assignInquiry")["inquiry"]["assignee"]["id"],
+        colleague_id
+    );
+    // The new holder sends it to the HQ main team: refused without the reason, kept with it.
+    let r = app
+        .gql(
+            &colleague,
+            ASSIGN,
+            json!({"input": {"inquiryId": inq["id"], "to": "TEAM", "teamId": hq}}),
+        )
+        .await;
+    assert_eq!(error_code(&r), Some("VALIDATION"), "{r}");
+    let r = app
+        .gql(
+            &colleague,
+            ASSIGN,
+            json!({"input": {"inquiryId": inq["id"], "to": "TEAM", "teamId": hq, "note": "  "}}),
+        )
+        .await;
+    assert_eq!(
+        error_code(&r),
+        Some("VALIDATION"),
+        "a blank reason is no reason: {r}"
+    );
+    let r = app
+        .gql(&colleague, ASSIGN, json!({"input": {"inquiryId": inq["id"], "to": "TEAM", "teamId": hq, "note": "הלקוח שואל גם על מע\"מ"}}))
+        .await;
+    assert_eq!(
+        ok(&r, "assignInquiry")["inquiry"]["team"]["code"],
+        "HQ_MAIN"
+    );
+    let hq_clerk = app.token_for_user("hq.hq_main.1").await;
+    let h = app.gql(&hq_clerk, GET, json!({"id": inq["id"]})).await;
+    let last = ok(&h, "inquiry")["statusHistory"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(last["note"], "הלקוח שואל גם על מע\"מ");
+}
+
 #[tokio::test]
 async fn r7_triplet_changes_reroute_and_cross_domain_changes_go_through_hq() {
     let app = TestApp::spawn().await;
@@ -582,6 +716,70 @@ async fn r46_similar_open_inquiries_are_shown_and_closed_together() {
             .iter()
             .all(|i| i["status"]["code"] == "CLOSED_HANDLED")
     );
+}
+
+/// R46 (§4.1: "פניות דומות של הלקוח, באותו הנושא"): closing together takes one topic only, and a
+/// refused batch closes nothing (one transaction).
+#[tokio::test]
+async fn r46_closing_together_refuses_another_topic_or_a_closed_inquiry_and_closes_nothing() {
+    let app = TestApp::spawn().await;
+    let (t, _) = customer(&app).await;
+    let triplet = free_triplet(&app, &t, &["IT.PAY.BALANCE", "IT.PAY.LINK"]).await;
+    let a = open_as(&app, &t, &triplet).await;
+    let other = open_as(
+        &app,
+        &t,
+        &free_triplet(
+            &app,
+            &t,
+            &[
+                "IT.REFUND.STATUS",
+                "IT.CERT.RESIDENCY",
+                "IT.WORKGRANT.STATUS",
+            ],
+        )
+        .await,
+    )
+    .await;
+    let clerk = team_clerk(&app, &a).await;
+    let q = r#"mutation($input: CloseInquiriesTogetherInput!) { closeInquiriesTogether(input: $input) { inquiries { status { code } } } }"#;
+    let status_of = |id: Value| {
+        let app = &app;
+        let clerk = clerk.clone();
+        async move {
+            let r = app.gql(&clerk, GET, json!({"id": id})).await;
+            ok(&r, "inquiry")["status"]["code"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        }
+    };
+    let r = app.gql(&clerk, q, json!({"input": {"inquiryIds": [a["id"], other["id"]], "status": "CLOSED_HANDLED", "responseToCustomer": "ענינו על הפניות"}})).await;
+    assert_eq!(error_code(&r), Some("VALIDATION"), "{r}");
+    assert!(
+        !status_of(a["id"].clone()).await.starts_with("CLOSED"),
+        "nothing closed"
+    );
+    // A closed inquiry cannot be closed again with the others.
+    let b = open_as(&app, &t, &triplet).await;
+    ok(
+        &app.gql(
+            &clerk,
+            ASSIGN,
+            json!({"input": {"inquiryId": b["id"], "to": "ME"}}),
+        )
+        .await,
+        "assignInquiry",
+    );
+    ok(&app.gql(&clerk, CHANGE, json!({"input": {"inquiryId": b["id"], "status": "CLOSED_HANDLED", "responseToCustomer": "טופל"}})).await, "changeStatus");
+    let r = app.gql(&clerk, q, json!({"input": {"inquiryIds": [a["id"], b["id"]], "status": "CLOSED_HANDLED", "responseToCustomer": "ענינו על הפניות"}})).await;
+    assert!(error_code(&r).is_some(), "{r}");
+    assert!(
+        !status_of(a["id"].clone()).await.starts_with("CLOSED"),
+        "nothing closed"
+    );
+    let r = app.gql(&clerk, q, json!({"input": {"inquiryIds": [], "status": "CLOSED_HANDLED", "responseToCustomer": "x"}})).await;
+    assert_eq!(error_code(&r), Some("VALIDATION"), "{r}");
 }
 
 #[tokio::test]

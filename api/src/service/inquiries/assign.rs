@@ -57,6 +57,11 @@ pub async fn assign(
     }
     let now = svc.now();
     let mut am = before.clone().into_active_model();
+    if input.target != AssignTarget::Me && !handling::may_move_held(&staff, &place(&before)) {
+        return Err(DomainError::conflict(
+            "the inquiry is assigned to another clerk; only that clerk, the team's coordinator or the office's manager may move it",
+        ));
+    }
     let kind = match input.target {
         AssignTarget::Me => {
             if !handling::may_handle(&staff, &place(&before)) {
@@ -106,6 +111,14 @@ pub async fn assign(
                 ));
             }
             let team = svc.target_team(team_id, &before.triplet_code)?;
+            // §7: what a clerk cannot place goes to the HQ main team with the reason (R52).
+            if note.is_none()
+                && svc.team_kind_of(team.id).map(|(k, _)| k) == Some(handling::HQ_MAIN_TEAM_KIND)
+            {
+                return Err(DomainError::validation(
+                    "a transfer to the HQ main team needs the reason (note)",
+                ));
+            }
             am.team_id = Set(team.id);
             am.office_id = Set(team.office_id);
             am.assignee_id = Set(None);

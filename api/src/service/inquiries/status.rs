@@ -213,6 +213,7 @@ pub async fn close_together(
     let txn = svc.db.begin().await?;
     let mut out = Vec::with_capacity(ids.len());
     let mut customer = None;
+    let mut topic: Option<String> = None;
     // Locks in id order, so concurrent batches cannot deadlock.
     for id in &ids {
         let before = svc.lock(&txn, *id, None).await?;
@@ -222,6 +223,12 @@ pub async fn close_together(
         if *customer.get_or_insert(before.customer_id) != before.customer_id {
             return Err(DomainError::validation(
                 "inquiries closed together must belong to one customer",
+            ));
+        }
+        let first = topic.get_or_insert_with(|| before.triplet_code.clone());
+        if !crate::domain::status::same_topic(first, &before.triplet_code) {
+            return Err(DomainError::validation(
+                "inquiries closed together must share one topic (main and secondary topic)",
             ));
         }
         let change = ChangeStatusInput {
