@@ -105,12 +105,13 @@ impl Role {
 }
 
 vocabulary! {
-    /// Reasons for CLOSED_WITHOUT_TREATMENT (§5.2.8, §6.6).
+    /// Reasons for CLOSED_WITHOUT_TREATMENT (§5.2.8, §6.6; the representative's case in the
+    /// directive's words). There is deliberately no "contact another unit": §6.4 and §6.5 forbid
+    /// that answer; what a clerk cannot place goes to the HQ main team (§7, R52).
     ClosureReason {
         DuplicateInquiry => ("פנייה כפולה", "Duplicate inquiry"),
-        NotOpenedInClientName => ("הפנייה לא נפתחה בשם הלקוח", "Inquiry not opened in the client's name"),
+        NotOpenedInClientName => ("פנייה לא נפתחה ע\"ש הלקוח", "Inquiry not opened in the client's name"),
         NotInItaScope => ("הנושא אינו בתחום רשות המסים", "Not within the Tax Authority's scope"),
-        BelongsToOtherUnit => ("יש לפנות ליחידה אחרת", "The customer must contact another unit"),
         NoPowerOfAttorney => ("אין ייפוי כוח תקף", "No valid power of attorney"),
         CustomerUnreachable => ("לא ניתן ליצור קשר עם הלקוח", "The customer cannot be reached"),
         InsufficientDetails => ("אין די פרטים לטיפול", "Not enough details to handle"),
@@ -259,6 +260,20 @@ mod tests {
     use super::*;
     use std::str::FromStr;
     use strum::IntoEnumIterator;
+
+    /// R19 (§5.2.8, §6.4-§6.6): the representative's reason reads as the directive writes it, and
+    /// no reason sends the customer to another unit (an answer the directive forbids).
+    #[test]
+    fn r19_closure_reasons_follow_the_directive() {
+        assert_eq!(
+            ClosureReason::NotOpenedInClientName.name_he(),
+            "פנייה לא נפתחה ע\"ש הלקוח"
+        );
+        for r in ClosureReason::iter() {
+            assert!(!r.name_he().contains("לפנות"), "{r}: {}", r.name_he());
+            assert!(!r.code().contains("OTHER_UNIT"), "{r}");
+        }
+    }
 
     #[test]
     fn r17_eleven_statuses_round_trip_through_their_codes() {

@@ -116,6 +116,18 @@ async fn r35_representative_in_its_own_name_is_closed_without_treatment_from_the
     let m = ok(&r, "changeStatus")["inquiry"].clone();
     assert_eq!(m["status"]["code"], "CLOSED_WITHOUT_TREATMENT");
     assert_eq!(m["closureReason"]["code"], "NOT_OPENED_IN_CLIENT_NAME");
+    // The reason in the directive's words (§6.6).
+    let r = app
+        .gql(
+            &clerk,
+            "query($id:ID!){ inquiry(id:$id){ closureReason { nameHe } } }",
+            json!({"id": inq["id"]}),
+        )
+        .await;
+    assert_eq!(
+        ok(&r, "inquiry")["closureReason"]["nameHe"],
+        "פנייה לא נפתחה ע\"ש הלקוח"
+    );
     let r = app
         .gql(
             &t,

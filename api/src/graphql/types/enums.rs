@@ -58,7 +58,6 @@ pub enum ClosureReason {
     DuplicateInquiry,
     NotOpenedInClientName,
     NotInItaScope,
-    BelongsToOtherUnit,
     NoPowerOfAttorney,
     CustomerUnreachable,
     InsufficientDetails,
