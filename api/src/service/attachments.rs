@@ -146,11 +146,39 @@ pub async fn add(
     let mut after = before.clone();
     if verdict.closes_inquiry() {
         after = close_for_rejected_file(svc, &txn, &before, &verdict, None).await?;
-    } else if pending && direction != Direction::FromClerk && !before.documents_pending {
-        let mut am = before.clone().into_active_model();
-        am.documents_pending = Set(true);
-        am.updated_at = Set(now);
-        after = writes::update_inquiry(&txn, am).await?;
+    } else if direction != Direction::FromClerk {
+        // §5.2.6, §5.2.11 (R9, R22): a document sent while the inquiry waits for the customer is
+        // the customer's answer: information arrived, the clock runs again, and the three-month
+        // closure no longer applies.
+        let answers = parse_status(&before)? == Status::WaitingForCustomer;
+        let flag = pending && !before.documents_pending;
+        if answers || flag {
+            let mut am = before.clone().into_active_model();
+            if flag {
+                am.documents_pending = Set(true);
+            }
+            if answers {
+                am.status = Set(Status::InfoFromCustomer.code().into());
+                am.status_changed_at = Set(now);
+            }
+            am.updated_at = Set(now);
+            after = writes::update_inquiry(&txn, am).await?;
+            if answers {
+                writes::append_history(
+                    &txn,
+                    Some(&before),
+                    &after,
+                    writes::HistoryRow {
+                        kind: "STATUS_CHANGE",
+                        at: now,
+                        actor_kind: actor.kind_code(),
+                        actor_id: actor.id(),
+                        note: None,
+                    },
+                )
+                .await?;
+            }
+        }
     }
     svc.audit(
         &txn,
@@ -168,7 +196,7 @@ pub async fn add(
     svc.refresh_due(&txn, before.id).await?;
     txn.commit().await?;
     svc.publish(
-        if verdict.closes_inquiry() {
+        if verdict.closes_inquiry() || after.status != before.status {
             InquiryEventKind::StatusChanged
         } else {
             InquiryEventKind::Correspondence

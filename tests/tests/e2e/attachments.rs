@@ -3,7 +3,7 @@
 use serde_json::json;
 use tests::{TestApp, error_code};
 
-use super::lifecycle::{GET, customer, free_triplet, ok, open_as, team_clerk};
+use super::lifecycle::{CHANGE, GET, customer, free_triplet, ok, open_as, team_clerk};
 
 const ADD: &str = "mutation($input: AddAttachmentInput!){ addAttachment(input:$input){ attachment { fileName contentType direction showOnInternet sanitizeStatus } inquiry { status { code } } } }";
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
@@ -333,5 +333,78 @@ async fn r14_a_retried_upload_is_idempotent_even_when_concurrent() {
     assert_eq!(
         ok(&r, "inquiry")["attachments"].as_array().unwrap().len(),
         2
+    );
+}
+
+/// §5.2.6 / §5.2.11 (R9, R22): the clerk asks for a document and the customer uploads it: that is
+/// the customer's answer. The inquiry moves to INFO_FROM_CUSTOMER (a history row), and the
+/// three-month closure for unanswered waits no longer touches it.
+#[tokio::test]
+async fn r9_r22_a_document_uploaded_while_waiting_is_the_customers_answer() {
+    let app = TestApp::spawn().await;
+    let (t, _) = customer(&app).await;
+    let triplet = free_triplet(&app, &t, &["IT.CREDIT.ACADEMIC", "IT.CREDIT.CHILDREN"]).await;
+    let inq = open_as(&app, &t, &triplet).await;
+    let clerk = team_clerk(&app, &inq).await;
+    ok(&app.gql(&clerk, CHANGE, json!({"input": {"inquiryId": inq["id"], "status": "WAITING_FOR_CUSTOMER", "proposedSolution": "חסר אישור", "responseToCustomer": "נא לצרף אישור לימודים"}})).await, "changeStatus");
+    let (status, r) = app
+        .upload(
+            &t,
+            ADD,
+            json!({"inquiryId": inq["id"]}),
+            "אישור לימודים.pdf",
+            "application/pdf",
+            PDF,
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        ok(&r, "addAttachment")["inquiry"]["status"]["code"],
+        "INFO_FROM_CUSTOMER"
+    );
+    let g = app.gql(&clerk, GET, json!({"id": inq["id"]})).await;
+    let last = ok(&g, "inquiry")["statusHistory"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (
+            last["kind"].as_str(),
+            last["fromStatus"]["code"]
+                .as_str()
+                .or(last["fromStatus"].as_str()),
+            last["actorKind"].as_str()
+        ),
+        (
+            Some("STATUS_CHANGE"),
+            Some("WAITING_FOR_CUSTOMER"),
+            Some("CUSTOMER")
+        ),
+        "{last}"
+    );
+    app.clock.advance(chrono::Duration::days(100));
+    api::service::inquiries::system::close_stale_waiting(&app.state.services)
+        .await
+        .map_err(|e| e.message)
+        .unwrap();
+    let g = app.gql(&clerk, GET, json!({"id": inq["id"]})).await;
+    assert_eq!(ok(&g, "inquiry")["status"]["code"], "INFO_FROM_CUSTOMER");
+    // A clerk's own file while waiting changes nothing.
+    ok(&app.gql(&clerk, CHANGE, json!({"input": {"inquiryId": inq["id"], "status": "WAITING_FOR_CUSTOMER", "proposedSolution": "חסר אישור נוסף", "responseToCustomer": "נא לצרף גם את אישור הזכאות"}})).await, "changeStatus");
+    let (_, r) = app
+        .upload(
+            &clerk,
+            ADD,
+            json!({"inquiryId": inq["id"]}),
+            "הנחיות.pdf",
+            "application/pdf",
+            PDF,
+        )
+        .await;
+    assert_eq!(
+        ok(&r, "addAttachment")["inquiry"]["status"]["code"],
+        "WAITING_FOR_CUSTOMER"
     );
 }
