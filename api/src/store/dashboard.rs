@@ -92,7 +92,8 @@ pub async fn open_age_buckets(
     let backend = db.get_database_backend();
     let p = |n| placeholder(backend, n);
     // The three young buckets count every open inquiry of that age; the oldest one those
-    // opened since the period's start.
+    // opened since the period's start. Waiting for the customer is handled, not backlog (§6.3,
+    // R23).
     let mut values: Vec<Value> = vec![
         (now - day * 3).into(),
         (now - day * 8).into(),
@@ -114,7 +115,8 @@ pub async fn open_age_buckets(
                      AS BIGINT) AS key, \
                 COUNT(*) AS count \
          FROM inquiries \
-         WHERE closed_at IS NULL AND opened_at >= {} AND opened_at < {}{office} \
+         WHERE closed_at IS NULL AND status <> 'WAITING_FOR_CUSTOMER' \
+               AND opened_at >= {} AND opened_at < {}{office} \
          GROUP BY 1",
         p(1),
         p(2),

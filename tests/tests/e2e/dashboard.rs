@@ -62,6 +62,31 @@ async fn r43_r23_dashboard_counts_in_sql_with_waiting_counted_as_handled() {
     assert_eq!(error_code(&r), Some("FORBIDDEN"));
 }
 
+/// §6.3 (R23): an inquiry waiting for the customer is handled, so it leaves the open backlog's
+/// age buckets as it enters WAITING_FOR_CUSTOMER.
+#[tokio::test]
+async fn r23_waiting_for_the_customer_is_not_open_backlog() {
+    use super::lifecycle::{CHANGE, fresh_inquiry, ok};
+    let app = TestApp::spawn().await;
+    let hq = app.token("HQ_MAIN_TEAM").await;
+    async fn young(app: &TestApp, hq: &str) -> i64 {
+        let r = app.gql(hq, Q, json!({})).await;
+        assert_eq!(r["data"]["dashboard"]["openAge"][0]["days"], "0-2", "{r}");
+        r["data"]["dashboard"]["openAge"][0]["count"]
+            .as_i64()
+            .unwrap()
+    }
+    let before = young(&app, &hq).await;
+    let (_, inq, clerk) = fresh_inquiry(&app, &["IT.CREDIT.ACADEMIC", "IT.CREDIT.CHILDREN"]).await;
+    assert_eq!(
+        young(&app, &hq).await,
+        before + 1,
+        "a new inquiry is open backlog"
+    );
+    ok(&app.gql(&clerk, CHANGE, json!({"input": {"inquiryId": inq["id"], "status": "WAITING_FOR_CUSTOMER", "proposedSolution": "חסר אישור", "responseToCustomer": "נא לצרף אישור"}})).await, "changeStatus");
+    assert_eq!(young(&app, &hq).await, before, "waiting is handled");
+}
+
 const SLA_Q: &str = "query($f: DateTime, $o: ID){ dashboard(from: $f, officeId: $o) { sla { total { closed withinTarget shareWithinTarget medianWorkingTime } byOffice { office { id } sla { closed withinTarget medianWorkingTime } } byTeam { team { id } sla { closed } } byTriplet { triplet { code } sla { closed withinTarget medianWorkingTime } } } } }";
 
 /// Issue 5 §4 (R28, R29): the dashboard's share within target and median working time to close
