@@ -75,6 +75,8 @@ impl SearchTerm {
 pub struct NumberCandidates {
     /// Exact search and no leading zero only (inquiry numbers are integers).
     pub inquiry_number: Option<i64>,
+    /// Contains search: a part of the inquiry number (§3.3: "כוכבית עם חלק ממספר הפנייה").
+    pub inquiry_number_part: Option<String>,
     /// Exact: nine digits with leading zeros restored (R45 "with or without its leading zeros").
     /// Contains: the fragment as typed.
     pub national_id: Option<String>,
@@ -216,12 +218,14 @@ fn classify_term(term: &SearchTerm) -> SearchKind {
             inquiry_number: (!digits.starts_with('0'))
                 .then(|| digits.parse().ok())
                 .flatten(),
+            inquiry_number_part: None,
             national_id: national_id_nine_digits(digits),
             file_number: as_typed.clone(),
             assessment_number: as_typed,
         },
         SearchTerm::Contains(fragment) => NumberCandidates {
             inquiry_number: None,
+            inquiry_number_part: Some(fragment.clone()),
             national_id: (fragment.chars().filter(char::is_ascii_digit).count() <= 9)
                 .then(|| fragment.clone()),
             file_number: as_typed.clone(),
@@ -357,11 +361,14 @@ mod tests {
     }
 
     #[test]
-    fn r45_contains_on_digits_is_never_padded_or_an_inquiry_number() {
+    fn r45_contains_on_digits_is_never_padded_and_searches_part_of_the_inquiry_number() {
         let n = numbers("*4567");
         assert_eq!(n.national_id.as_deref(), Some("4567"));
         assert_eq!(n.file_number.as_deref(), Some("4567"));
-        assert_eq!(n.inquiry_number, None);
+        // §3.3: "ניתן להזין כוכבית עם חלק ממספר הפנייה".
+        assert_eq!(n.inquiry_number_part.as_deref(), Some("4567"));
+        assert_eq!(n.inquiry_number, None, "not an exact number");
+        assert_eq!(numbers("4567").inquiry_number_part, None, "exact: no part");
     }
 
     #[test]

@@ -414,6 +414,13 @@ fn search_condition(q: &SearchQuery) -> Condition {
                             .like(like(search::contains_pattern(v))),
                     );
                 }
+                if let Some(v) = &n.inquiry_number_part {
+                    // The number as text: the same CAST in PostgreSQL and SQLite.
+                    any = any.add(
+                        Expr::cust(r#"CAST("inquiries"."number" AS TEXT)"#)
+                            .like(like(search::contains_pattern(v))),
+                    );
+                }
             } else {
                 if let Some(v) = n.inquiry_number {
                     any = any.add(inquiry::Column::Number.eq(v));

@@ -85,6 +85,18 @@ async fn r45_search_by_id_number_file_number_and_name_with_hebrew_folding() {
         ids(&app.gql(&t, SEARCH, json!({"s": number})).await).contains(&id),
         "inquiry number"
     );
+    // §3.3: "ניתן להזין כוכבית עם חלק ממספר הפנייה": a star and the number's last digits, or a
+    // middle part, find it; a part it does not contain does not.
+    let tail = &number[number.len() - 4..];
+    let middle = &number[2..6];
+    for s in [format!("*{tail}"), format!("*{middle}*")] {
+        assert!(
+            ids(&app.gql(&t, SEARCH, json!({"s": s})).await).contains(&id),
+            "{s:?}: part of the inquiry number"
+        );
+    }
+    let absent = format!("*{}", tail.chars().rev().collect::<String>()) + "99999";
+    assert!(!ids(&app.gql(&t, SEARCH, json!({"s": absent})).await).contains(&id));
     // File number keeps its leading zero; LIKE metacharacters match literally.
     for s in ["12345678", "%", "_", "\\", "כה%", "*%_*"] {
         let r = app.gql(&t, SEARCH, json!({"s": s})).await;
