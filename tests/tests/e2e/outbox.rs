@@ -236,3 +236,52 @@ async fn r40_a_message_left_sending_by_a_stopped_replica_is_sent_after_its_lease
     assert_eq!(sink.received().len(), 1);
     assert_eq!(activity(&app).await.status, "SENT");
 }
+
+/// §5.1.4 (R40): a clerk may send several messages on one inquiry. Without an idempotency key, a
+/// second email is queued as its own activity; a client's key makes a retry send nothing twice.
+#[tokio::test]
+async fn r40_a_second_email_is_queued_and_a_retried_key_is_not() {
+    let app = TestApp::spawn().await;
+    let (_, clerk, number) = setup(&app).await;
+    let inq = entity::inquiry::Entity::find()
+        .filter(entity::inquiry::Column::Number.eq(number))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let r = app
+        .gql(
+            &clerk,
+            "query($n: Int!) { inquiryByNumber(number: $n) { id } }",
+            json!({"n": number}),
+        )
+        .await;
+    let id = ok(&r, "inquiryByNumber")["id"].clone();
+    let send = |body: &'static str, key: Option<&'static str>| {
+        let mut input =
+            json!({"inquiryId": id, "kind": "EMAIL", "subject": "Inquiry update", "body": body});
+        if let Some(k) = key {
+            input["idempotencyKey"] = json!(k);
+        }
+        json!({"input": input})
+    };
+    let count = || async {
+        entity::activity::Entity::find()
+            .filter(entity::activity::Column::InquiryId.eq(inq.id))
+            .all(&app.state.db)
+            .await
+            .unwrap()
+            .len()
+    };
+    assert_eq!(count().await, 1, "setup queued one");
+    let second = send("שלום רב, נדרש מסמך נוסף.", None);
+    ok(&app.gql(&clerk, SEND, second).await, "sendActivity");
+    assert_eq!(count().await, 2, "a different message is a new activity");
+    let keyed = send("הודעה שלישית", Some("k-1"));
+    ok(&app.gql(&clerk, SEND, keyed).await, "sendActivity");
+    ok(
+        &app.gql(&clerk, SEND, send("הודעה אחרת", Some("k-1"))).await,
+        "sendActivity",
+    );
+    assert_eq!(count().await, 3, "a retry with the same key queues nothing");
+}
