@@ -162,6 +162,20 @@ impl TaxDomain {
             _ => None,
         }
     }
+
+    /// The main-topic segment of the domain's triplet codes (the inverse of
+    /// [`Self::of_triplet_code`]).
+    pub fn triplet_prefix(self) -> &'static str {
+        match self {
+            Self::IncomeTax => "IT",
+            Self::Vat => "VAT",
+            Self::RealEstate => "RE",
+            Self::Withholding => "WH",
+            Self::Registry => "REG",
+            Self::Compensation => "COMP",
+            Self::Digital => "DIG",
+        }
+    }
 }
 
 vocabulary! {
@@ -260,6 +274,14 @@ mod tests {
     use super::*;
     use std::str::FromStr;
     use strum::IntoEnumIterator;
+
+    #[test]
+    fn triplet_prefix_is_the_inverse_of_of_triplet_code() {
+        for d in TaxDomain::iter() {
+            let code = format!("{}.X.Y", d.triplet_prefix());
+            assert_eq!(TaxDomain::of_triplet_code(&code), Some(d));
+        }
+    }
 
     /// R19 (§5.2.8, §6.4-§6.6): the representative's reason reads as the directive writes it, and
     /// no reason sends the customer to another unit (an answer the directive forbids).

@@ -59,17 +59,24 @@ pub enum ReadScope {
         user_id: i64,
     },
     Customer(i64),
-    Representative(i64),
+    /// A representative (R33): the inquiries it opened, and its clients' inquiries in a tax
+    /// domain a POA in force `at` this instant covers (see
+    /// [`super::representation::access_domain`]).
+    Representative {
+        id: i64,
+        at: chrono::DateTime<chrono::Utc>,
+    },
 }
 
 impl Principal {
-    /// The scope known from the token alone; staff are narrowed to their business unit by
-    /// [`super::handling::staff_read_scope`] once their office and teams are loaded.
-    pub fn read_scope(&self) -> ReadScope {
+    /// The scope known from the token alone (at `now`, when POAs are judged); staff are narrowed
+    /// to their business unit by [`super::handling::staff_read_scope`] once their office and
+    /// teams are loaded.
+    pub fn read_scope(&self, now: chrono::DateTime<chrono::Utc>) -> ReadScope {
         match self.kind {
             PrincipalKind::Staff(_) => ReadScope::All,
             PrincipalKind::Customer(id) => ReadScope::Customer(id),
-            PrincipalKind::Representative(id) => ReadScope::Representative(id),
+            PrincipalKind::Representative(id) => ReadScope::Representative { id, at: now },
         }
     }
 }

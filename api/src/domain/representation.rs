@@ -45,6 +45,20 @@ pub fn poa_domain(domain: TaxDomain) -> TaxDomain {
     }
 }
 
+/// R33 (§2.2.1: "אסור למסור מידע למייצג ללא קיום של ייפוי כוח שכבר נקלט במערכת"): the POA
+/// domain that lets a representative read and act on a client's inquiry it did not open. `None`
+/// in real-estate taxation, where the link is checked on the assessment at opening only (R34):
+/// there a representative sees the inquiries it opened.
+pub fn access_domain(inquiry_domain: TaxDomain) -> Option<TaxDomain> {
+    (inquiry_domain != TaxDomain::RealEstate).then(|| poa_domain(inquiry_domain))
+}
+
+/// R33: a POA recorded in the registry (or approved by the client in the dedicated flow) counts;
+/// one sent as a document, or a real-estate assessment link, does not.
+pub fn grants_access(source: PoaSource) -> bool {
+    !matches!(source, PoaSource::AttachedDocument | PoaSource::Assessment)
+}
+
 fn poa_required(message: &str) -> DomainError {
     DomainError::new(ErrorCode::PoaRequired, message)
 }
@@ -130,6 +144,28 @@ mod tests {
             source: s,
             approved_by_client: approved,
         }
+    }
+
+    #[test]
+    fn r33_r34_access_needs_a_registry_poa_of_the_inquirys_domain_never_in_real_estate() {
+        assert_eq!(access_domain(TaxDomain::Vat), Some(TaxDomain::Vat));
+        assert_eq!(
+            access_domain(TaxDomain::Withholding),
+            Some(TaxDomain::Withholding)
+        );
+        assert_eq!(
+            access_domain(TaxDomain::IncomeTax),
+            Some(TaxDomain::IncomeTax)
+        );
+        assert_eq!(
+            access_domain(TaxDomain::Digital),
+            Some(TaxDomain::IncomeTax)
+        );
+        assert_eq!(access_domain(TaxDomain::RealEstate), None);
+        assert!(grants_access(PoaSource::Registry));
+        assert!(grants_access(PoaSource::ClientApprovalFlow));
+        assert!(!grants_access(PoaSource::AttachedDocument));
+        assert!(!grants_access(PoaSource::Assessment));
     }
 
     #[test]

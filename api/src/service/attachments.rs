@@ -66,12 +66,15 @@ pub async fn add(
     let now = svc.now();
     let txn = svc.db.begin().await?;
     let before = svc.lock(&txn, input.inquiry_id, None).await?;
-    let visible = match actor.principal.read_scope() {
+    let visible = match actor.principal.read_scope(now) {
         ReadScope::All | ReadScope::Staff { .. } => staff
             .as_ref()
             .is_some_and(|s| handling::may_handle(s, &place(&before))),
         ReadScope::Customer(c) => before.customer_id == c,
-        ReadScope::Representative(r) => before.representative_id == Some(r),
+        // R33: as for correspondence, its own inquiries and its clients' under a POA in force.
+        scope @ ReadScope::Representative { .. } => {
+            crate::store::inquiries::visible(&txn, &scope, before.id).await?
+        }
     };
     if !visible {
         return Err(DomainError::not_found("inquiry"));

@@ -9,8 +9,8 @@ use entity::{
 };
 use sea_orm::sea_query::Query;
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, FromQueryResult,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Statement,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Statement,
 };
 use serde::{Deserialize, Serialize};
 
@@ -242,21 +242,58 @@ pub fn scoped(select: Select<inquiry::Entity>, scope: &ReadScope) -> Select<inqu
                 .add(inquiry::Column::AssigneeId.eq(*user_id)),
         ),
         ReadScope::Customer(id) => select.filter(inquiry::Column::CustomerId.eq(*id)),
-        ReadScope::Representative(rep) => select.filter(
-            Condition::any()
-                .add(inquiry::Column::RepresentativeId.eq(*rep))
-                .add(
-                    inquiry::Column::CustomerId.in_subquery(
-                        Query::select()
-                            .column(power_of_attorney::Column::CustomerId)
-                            .from(power_of_attorney::Entity)
-                            .and_where(power_of_attorney::Column::RepresentativeId.eq(*rep))
-                            .and_where(power_of_attorney::Column::RevokedAt.is_null())
-                            .to_owned(),
-                    ),
-                ),
-        ),
+        ReadScope::Representative { id, at } => select.filter(representative_reads(*id, *at)),
     }
+}
+
+/// R33, R34: what a representative reads, as SQL: the inquiries it opened, and each client's
+/// inquiries in a domain that a registry POA in force at `at` covers (never real estate, whose
+/// link is checked at opening only). The rule's parts are `domain::representation`'s.
+fn representative_reads(rep: i64, at: DateTime<Utc>) -> Condition {
+    use crate::domain::representation::{access_domain, grants_access};
+    use strum::IntoEnumIterator;
+    let counting: Vec<&str> = crate::domain::PoaSource::iter()
+        .filter(|s| grants_access(*s))
+        .map(|s| s.code())
+        .collect();
+    let mut any = Condition::any().add(inquiry::Column::RepresentativeId.eq(rep));
+    for domain in crate::domain::TaxDomain::iter() {
+        let Some(poa_domain) = access_domain(domain) else {
+            continue;
+        };
+        let clients = Query::select()
+            .column(power_of_attorney::Column::CustomerId)
+            .from(power_of_attorney::Entity)
+            .and_where(power_of_attorney::Column::RepresentativeId.eq(rep))
+            .and_where(power_of_attorney::Column::RevokedAt.is_null())
+            .and_where(power_of_attorney::Column::TaxDomain.eq(poa_domain.code()))
+            .and_where(power_of_attorney::Column::Source.is_in(counting.clone()))
+            .and_where(power_of_attorney::Column::ValidFrom.lte(at))
+            .cond_where(
+                Condition::any()
+                    .add(power_of_attorney::Column::ValidTo.is_null())
+                    .add(power_of_attorney::Column::ValidTo.gt(at)),
+            )
+            .to_owned();
+        any = any.add(
+            Condition::all()
+                .add(inquiry::Column::TripletCode.like(format!("{}.%", domain.triplet_prefix())))
+                .add(inquiry::Column::CustomerId.in_subquery(clients)),
+        );
+    }
+    any
+}
+
+/// Whether the scope reads inquiry `id` (the same predicate as listing).
+pub async fn visible<C: ConnectionTrait>(
+    db: &C,
+    scope: &ReadScope,
+    id: i64,
+) -> Result<bool, DbErr> {
+    Ok(scoped(inquiry::Entity::find_by_id(id), scope)
+        .count(db)
+        .await?
+        > 0)
 }
 
 fn filtered(select: Select<inquiry::Entity>, f: &InquiryFilter) -> Select<inquiry::Entity> {

@@ -2,12 +2,13 @@
 //! and the principal lookups of `api token`.
 
 use std::collections::HashMap;
+use std::str::FromStr;
 
 use entity::{customer, power_of_attorney, representative, team_member, user, user_role};
 use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 
 use crate::domain::ReadScope;
@@ -86,15 +87,12 @@ pub async fn customer_visible<C: sea_orm::ConnectionTrait>(
         // inquiries stay scoped.
         ReadScope::All | ReadScope::Staff { .. } => true,
         ReadScope::Customer(id) => *id == customer_id,
-        ReadScope::Representative(rep) => {
-            power_of_attorney::Entity::find()
-                .filter(power_of_attorney::Column::RepresentativeId.eq(*rep))
-                .filter(power_of_attorney::Column::CustomerId.eq(customer_id))
-                .filter(power_of_attorney::Column::RevokedAt.is_null())
-                .count(db)
-                .await?
-                > 0
-        }
+        // R33: a client is one with a POA in force that the registry recorded (any domain).
+        ReadScope::Representative { id, at } => valid_poas(db, *id, customer_id, *at)
+            .await?
+            .iter()
+            .filter_map(|p| crate::domain::PoaSource::from_str(&p.source).ok())
+            .any(crate::domain::representation::grants_access),
     })
 }
 

@@ -453,3 +453,131 @@ async fn r3_audit_retention_purges_only_rows_older_than_the_retention() {
     );
     assert_eq!(count("young").await, 1);
 }
+
+/// §2.2.1 (R33: "אסור למסור מידע למייצג ללא קיום של ייפוי כוח שכבר נקלט במערכת. אין להסתמך על
+/// ייפוי כוח שנשלח, כמסמך"): a representative reads and writes on a client's inquiries only in
+/// the tax domain a registry POA in force covers. An income-tax POA shows the income-tax inquiry,
+/// not the VAT one; an expired, future, revoked or document-only POA shows nothing, and writing
+/// is refused as for an inquiry that does not exist.
+#[tokio::test]
+async fn r33_a_representative_reads_a_clients_inquiries_only_under_a_registry_poa_in_force_for_their_domain()
+ {
+    use api::infra::clock::Clock;
+    use chrono::Duration;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+    let app = TestApp::spawn().await;
+    let rep = app.token("REPRESENTATIVE").await;
+    let p = api::service::principals::find(&app.state.db, None, Some("REPRESENTATIVE"))
+        .await
+        .unwrap();
+    let api::domain::principal::PrincipalKind::Representative(rid) = p.kind else {
+        panic!()
+    };
+    let clients: Vec<i64> = entity::power_of_attorney::Entity::find()
+        .filter(entity::power_of_attorney::Column::RepresentativeId.eq(rid))
+        .all(&app.state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.customer_id)
+        .collect();
+    // A verified customer who is not yet the representative's client opens two inquiries.
+    let c = entity::customer::Entity::find()
+        .filter(entity::customer::Column::VerificationLevel.eq("HIGH"))
+        .all(&app.state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| !clients.contains(&c.id))
+        .unwrap();
+    let ct = app.token_for_user(&c.national_id).await;
+    let it = super::lifecycle::open_as(&app, &ct, "IT.CERT.RESIDENCY").await;
+    let vat = super::lifecycle::open_as(&app, &ct, "VAT.DEALER.OPEN").await;
+    let now = app.clock.now();
+    let poa = entity::power_of_attorney::ActiveModel {
+        representative_id: Set(rid),
+        customer_id: Set(c.id),
+        tax_domain: Set("INCOME_TAX".into()),
+        source: Set("REGISTRY".into()),
+        approved_by_client: Set(false),
+        approved_at: Set(None),
+        valid_from: Set(now - Duration::days(30)),
+        valid_to: Set(Some(now + Duration::days(300))),
+        revoked_at: Set(None),
+        created_at: Set(now - Duration::days(30)),
+        ..Default::default()
+    }
+    .insert(&app.state.db)
+    .await
+    .unwrap();
+    let get = "query($id:ID!){ inquiry(id:$id){ number } }";
+    let reads = |id: serde_json::Value| {
+        let (app, rep) = (&app, rep.clone());
+        async move {
+            let r = app.gql(&rep, get, json!({"id": id})).await;
+            match error_code(&r) {
+                None => true,
+                Some("NOT_FOUND") => false,
+                other => panic!("{other:?}: {r}"),
+            }
+        }
+    };
+    let write = |id: serde_json::Value| {
+        let (app, rep) = (&app, rep.clone());
+        async move {
+            let r = app
+                .gql(
+                    &rep,
+                    super::lifecycle::CORR,
+                    json!({"input": {"inquiryId": id, "body": "בשם מרשי: מצורף הטופס"}}),
+                )
+                .await;
+            error_code(&r).map(str::to_string)
+        }
+    };
+    assert!(
+        reads(it["id"].clone()).await,
+        "income-tax POA: the income-tax inquiry"
+    );
+    assert!(
+        !reads(vat["id"].clone()).await,
+        "income-tax POA: not the VAT inquiry"
+    );
+    assert_eq!(write(vat["id"].clone()).await.as_deref(), Some("NOT_FOUND"));
+    assert_eq!(write(it["id"].clone()).await, None, "writes where it reads");
+    // Each way a POA is not in force, or not the registry's, hides the client's inquiries.
+    type Change = fn(&mut entity::power_of_attorney::ActiveModel, chrono::DateTime<chrono::Utc>);
+    let cases: [(&str, Change); 4] = [
+        ("expired", |m, now| {
+            m.valid_to = Set(Some(now - Duration::days(1)))
+        }),
+        ("not yet in force", |m, now| {
+            m.valid_from = Set(now + Duration::days(1))
+        }),
+        ("revoked", |m, now| {
+            m.revoked_at = Set(Some(now - Duration::hours(1)))
+        }),
+        ("sent as a document", |m, _| {
+            m.source = Set("ATTACHED_DOCUMENT".into())
+        }),
+    ];
+    for (why, change) in cases {
+        let mut m: entity::power_of_attorney::ActiveModel = poa.clone().into();
+        change(&mut m, now);
+        m.update(&app.state.db).await.unwrap();
+        assert!(
+            !reads(it["id"].clone()).await,
+            "{why}: the inquiry is hidden"
+        );
+        assert_eq!(
+            write(it["id"].clone()).await.as_deref(),
+            Some("NOT_FOUND"),
+            "{why}"
+        );
+        let m: entity::power_of_attorney::ActiveModel = poa.clone().into();
+        let mut m = m.reset_all();
+        m.id = sea_orm::ActiveValue::Unchanged(poa.id);
+        m.update(&app.state.db).await.unwrap();
+        assert!(reads(it["id"].clone()).await, "{why}: restored");
+    }
+}

@@ -28,21 +28,15 @@ async fn lock_visible(
     id: i64,
 ) -> Result<inquiry::Model, DomainError> {
     let m = svc.lock(txn, id, None).await?;
-    let visible = match actor.principal.read_scope() {
+    let visible = match actor.principal.read_scope(svc.now()) {
         // Staff outside the business unit: the inquiry does not exist for them.
         ReadScope::All | ReadScope::Staff { .. } => {
             let staff = svc.staff(txn, actor).await?;
             crate::domain::handling::may_read(&staff, &place(&m))
         }
         ReadScope::Customer(c) => m.customer_id == c,
-        ReadScope::Representative(r) => {
-            m.representative_id == Some(r)
-                || store::people::customer_visible(
-                    txn,
-                    &ReadScope::Representative(r),
-                    m.customer_id,
-                )
-                .await?
+        scope @ ReadScope::Representative { .. } => {
+            store::inquiries::visible(txn, &scope, m.id).await?
         }
     };
     if visible {

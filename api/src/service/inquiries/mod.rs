@@ -214,7 +214,7 @@ impl Services {
                 let staff = self.staff(&self.db, &actor).await?;
                 Ok(crate::domain::handling::staff_read_scope(&staff))
             }
-            _ => Ok(principal.read_scope()),
+            _ => Ok(principal.read_scope(self.now())),
         }
     }
 
