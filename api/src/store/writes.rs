@@ -204,6 +204,21 @@ pub async fn mark_correspondences_read<C: ConnectionTrait>(
     Ok(res.rows_affected)
 }
 
+/// R12: marks the customer side's files on the inquiry read (a clerk's own are read on upload).
+pub async fn mark_attachments_read<C: ConnectionTrait>(
+    db: &C,
+    inquiry_id: i64,
+    at: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let res = entity::attachment::Entity::update_many()
+        .col_expr(entity::attachment::Column::ReadAt, Expr::value(at))
+        .filter(entity::attachment::Column::InquiryId.eq(inquiry_id))
+        .filter(entity::attachment::Column::ReadAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected)
+}
+
 /// An audit row (R3), written in the mutation's transaction.
 #[derive(Debug, Clone)]
 pub struct AuditRow {

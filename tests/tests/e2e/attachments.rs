@@ -81,6 +81,18 @@ async fn r14_r12_customer_and_clerk_attach_files_with_direction_and_visibility()
         2
     );
     assert_eq!(staff_view["data"]["inquiry"]["unreadAttachments"], 1);
+    // The clerk reads the inquiry: its files count as read (R12).
+    ok(
+        &app.gql(
+            &clerk,
+            "mutation($input: InquiryRefInput!){ markRead(input: $input){ inquiry { id } } }",
+            json!({"input": {"inquiryId": inq["id"]}}),
+        )
+        .await,
+        "markRead",
+    );
+    let after = app.gql(&clerk, q, json!({"id": inq["id"]})).await;
+    assert_eq!(after["data"]["inquiry"]["unreadAttachments"], 0, "{after}");
     let customer_view = app
         .gql(
             &t,

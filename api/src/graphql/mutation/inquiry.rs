@@ -298,7 +298,7 @@ impl InquiryMutations {
         })
     }
 
-    /// Marks the inquiry's correspondence read (R12).
+    /// Marks the inquiry's correspondence and the customer side's files read (R12).
     async fn mark_read(
         &self,
         ctx: &Context<'_>,

@@ -310,7 +310,8 @@ impl Inquiry {
                 .collect(),
         ))
     }
-    /// Attachments from the customer side not yet read by staff (R12).
+    /// Files from the customer side not yet read by staff (R12; `markRead` reads them). Files
+    /// refused by sanitising are not counted: there is nothing to read.
     async fn unread_attachments(&self, ctx: &Context<'_>) -> GqlResult<Option<i64>> {
         let rows = ctx
             .req()?
@@ -320,7 +321,15 @@ impl Inquiry {
             .await?
             .unwrap_or_default();
         Ok(Some(
-            rows.iter().filter(|a| a.read_at.is_none()).count() as i64
+            rows.iter()
+                .filter(|a| {
+                    a.read_at.is_none()
+                        && matches!(
+                            a.sanitize_status.as_str(),
+                            "CLEAN" | crate::service::attachments::PENDING
+                        )
+                })
+                .count() as i64,
         ))
     }
     /// SLA on the Israeli working calendar (R28-R30): working time, segments, per team and

@@ -155,7 +155,7 @@ pub async fn add_correspondence(
     Ok(after)
 }
 
-/// R12: marks the customer's correspondences on the inquiry read by this clerk.
+/// R12: marks the customer's correspondences and files on the inquiry read by this clerk.
 pub async fn mark_read(
     svc: &Services,
     actor: &Actor,
@@ -168,13 +168,14 @@ pub async fn mark_read(
         ));
     }
     let n = writes::mark_correspondences_read(&txn, m.id, staff.user_id, svc.now()).await?;
+    let files = writes::mark_attachments_read(&txn, m.id, svc.now()).await?;
     svc.audit(
         &txn,
         actor,
         "markRead",
         &[m.id],
-        &["correspondence.readAt"],
-        Some(format!("{n} marked")),
+        &["correspondence.readAt", "attachment.readAt"],
+        Some(format!("{n} correspondences and {files} files marked")),
     )
     .await?;
     txn.commit().await?;
