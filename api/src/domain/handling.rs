@@ -104,6 +104,16 @@ pub fn may_move_held(s: &Staff, p: &Place) -> bool {
     p.assignee_id.is_none_or(|a| a == s.user_id) || may_release(s, p)
 }
 
+/// §3.4 ("על מנת לטפל בפנייה חובה לבצע הקצאה לעובד ספציפי"; R17, R24): whoever changes the status
+/// of an inquiry nobody holds becomes its handler (its clock and history name a clerk); a transfer
+/// leaves it in the target team's stock.
+pub fn assignee_after_change(to: Status, current: Option<i64>, actor: i64) -> Option<i64> {
+    match to {
+        Status::TransferForFurtherTreatment => None,
+        _ => current.or(Some(actor)),
+    }
+}
+
 /// Team kinds every triplet may be transferred to: the HQ main team takes what a clerk cannot
 /// place (§5.1.1, §7).
 pub const HQ_MAIN_TEAM_KIND: &str = "HQ_MAIN";
@@ -202,6 +212,27 @@ mod tests {
             team_ids: vec![team],
             roles: vec![Role::Clerk],
         }
+    }
+
+    #[test]
+    fn r17_r24_a_status_change_names_a_handler_and_a_transfer_clears_it() {
+        assert_eq!(
+            assignee_after_change(Status::ClosedHandled, None, 7),
+            Some(7)
+        );
+        assert_eq!(
+            assignee_after_change(Status::WaitingForCustomer, None, 7),
+            Some(7)
+        );
+        assert_eq!(
+            assignee_after_change(Status::ClosedHandled, Some(8), 7),
+            Some(8),
+            "keeps the holder"
+        );
+        assert_eq!(
+            assignee_after_change(Status::TransferForFurtherTreatment, Some(8), 7),
+            None
+        );
     }
 
     /// §3.4 (R24-R26): a held inquiry is moved on only by its holder or by those who may release

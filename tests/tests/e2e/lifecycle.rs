@@ -782,6 +782,28 @@ async fn r46_closing_together_refuses_another_topic_or_a_closed_inquiry_and_clos
     assert_eq!(error_code(&r), Some("VALIDATION"), "{r}");
 }
 
+/// §3.4 ("על מנת לטפל בפנייה חובה לבצע הקצאה לעובד ספציפי", R17, R24): a clerk who answers an
+/// inquiry straight from the team's stock becomes its handler, in the row and in its history.
+#[tokio::test]
+async fn r17_r24_answering_from_the_teams_stock_assigns_the_clerk() {
+    let app = TestApp::spawn().await;
+    let (_, inq, clerk) = fresh_inquiry(&app, &["IT.CERT.RESIDENCY", "IT.WORKGRANT.STATUS"]).await;
+    let me = app.gql(&clerk, "{ me { user { id } } }", json!({})).await["data"]["me"]["user"]["id"]
+        .clone();
+    let r = app.gql(&clerk, CHANGE, json!({"input": {"inquiryId": inq["id"], "status": "CLOSED_HANDLED", "responseToCustomer": "האישור נשלח לאזור האישי"}})).await;
+    let m = ok(&r, "changeStatus")["inquiry"].clone();
+    assert_eq!(m["assignee"]["id"], me);
+    let h = app.gql(&clerk, GET, json!({"id": inq["id"]})).await;
+    let last = ok(&h, "inquiry")["statusHistory"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert!(last["fromAssignee"].is_null(), "{last}");
+    assert_eq!(last["toAssignee"]["id"], me);
+}
+
 #[tokio::test]
 async fn r3_every_mutation_writes_an_audit_row() {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};

@@ -109,21 +109,15 @@ async fn apply_change(
     let now = svc.now();
     let mut office_id = before.office_id;
     let mut team_id = before.team_id;
-    let mut assignee = before.assignee_id;
+    let assignee = handling::assignee_after_change(input.status, before.assignee_id, staff.user_id);
     let mut kind = "STATUS_CHANGE";
-    match input.status {
-        Status::TransferForFurtherTreatment => {
-            // R20: among the teams valid for the (possibly changed) triplet.
-            let target = input.target_team_id.unwrap_or_default();
-            let team = svc.target_team(target, &before.triplet_code)?;
-            office_id = team.office_id;
-            team_id = team.id;
-            assignee = None;
-            kind = "TRANSFER";
-        }
-        // §5.2.2: in treatment means assigned to a user.
-        Status::InTreatment if assignee.is_none() => assignee = Some(staff.user_id),
-        _ => {}
+    if input.status == Status::TransferForFurtherTreatment {
+        // R20: among the teams valid for the (possibly changed) triplet.
+        let target = input.target_team_id.unwrap_or_default();
+        let team = svc.target_team(target, &before.triplet_code)?;
+        office_id = team.office_id;
+        team_id = team.id;
+        kind = "TRANSFER";
     }
     let closing = input.status.is_closed();
     let mut am = before.clone().into_active_model();
