@@ -22,7 +22,16 @@ pub fn status_notice(status: Status, number: i64, kind: ActivityKind) -> Option<
                  האישי באתר רשות המסים. אם לא תתקבל תגובה בתוך שלושה חודשים, הפנייה תיסגר."
             ),
         ),
-        Status::ClosedHandled | Status::ClosedWithoutTreatment | Status::ClosedBySystem => (
+        // Closed by the system (no answer for three months, or a file that failed
+        // sanitising): not "handled", and the reason is in the personal area.
+        Status::ClosedBySystem => (
+            format!("פנייתך מספר {number} נסגרה"),
+            format!(
+                "פנייתך מספר {number} נסגרה על ידי המערכת. הסיבה לסגירה מופיעה באזור האישי \
+                 באתר רשות המסים. ניתן להוסיף התכתבות לפנייה בתוך 14 יום ממועד הסגירה."
+            ),
+        ),
+        Status::ClosedHandled | Status::ClosedWithoutTreatment => (
             format!("הטיפול בפנייתך מספר {number} הסתיים"),
             format!(
                 "הטיפול בפנייתך מספר {number} הסתיים. המענה מופיע באזור האישי באתר רשות המסים. \
@@ -66,13 +75,24 @@ mod tests {
             n.body.contains("שלושה חודשים"),
             "R22: closes after three months"
         );
-        for s in [
-            Status::ClosedHandled,
-            Status::ClosedWithoutTreatment,
-            Status::ClosedBySystem,
+        for (s, says) in [
+            (Status::ClosedHandled, "הטיפול בפנייתך מספר 7 הסתיים"),
+            (
+                Status::ClosedWithoutTreatment,
+                "הטיפול בפנייתך מספר 7 הסתיים",
+            ),
+            // R22: the system closed it; nobody handled it, so it must not say so.
+            (Status::ClosedBySystem, "פנייתך מספר 7 נסגרה"),
         ] {
             let n = status_notice(s, 7, ActivityKind::Sms).unwrap();
-            assert!(n.body.contains("פנייתך מספר 7 הסתיים"), "{n:?}");
+            assert!(n.body.contains(says), "{n:?}");
+            if s == Status::ClosedBySystem {
+                let e = status_notice(s, 7, ActivityKind::Email).unwrap();
+                assert!(
+                    !e.body.contains("הטיפול") && e.body.contains("הסיבה"),
+                    "{e:?}"
+                );
+            }
             assert!(n.body.chars().count() <= 140, "an SMS stays short");
             let e = status_notice(s, 7, ActivityKind::Email).unwrap();
             assert!(

@@ -84,6 +84,14 @@ pub async fn add(
             "files cannot be added to a closed inquiry",
         ));
     }
+    // A clerk's own file that fails sanitising is refused, nothing stored: §5.2.11 closes the
+    // customer's inquiry for the customer's files, never for a file staff tried to send.
+    if direction == Direction::FromClerk && verdict.closes_inquiry() {
+        return Err(DomainError::validation(format!(
+            "the file did not pass sanitising ({}); nothing was attached",
+            verdict.code()
+        )));
+    }
     // A retried upload (same file, same name, same author, same inquiry: a client that timed out
     // and sent it again) returns the file already attached instead of a second copy.
     if let Some(existing) = crate::store::inquiries::same_upload(
@@ -361,7 +369,8 @@ pub async fn scan_pending_file(
     let still_pending = crate::store::inquiries::pending_customer_files(&txn, before.id).await? > 0;
     let closed = parse_status(&before)?.is_closed();
     let after = match &verdict {
-        Some(v) if !closed => {
+        // A clerk's file found infected is quarantined; the customer's inquiry stays as it is.
+        Some(v) if !closed && current.direction != Direction::FromClerk.code() => {
             close_for_rejected_file(svc, &txn, &before, v, signature.as_deref()).await?
         }
         _ if before.documents_pending != still_pending => {

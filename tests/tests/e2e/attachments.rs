@@ -144,6 +144,22 @@ async fn r15_r22_an_infected_file_closes_the_inquiry_by_the_system() {
         .await,
     )
     .await;
+    let clerk = team_clerk(&app, &inq).await;
+    // A clerk's own infected file is refused, nothing attached, and the customer's inquiry stays
+    // open: §5.2.11 closes inquiries for the customer's files.
+    let (_, refused) = app
+        .upload(
+            &clerk,
+            ADD,
+            json!({"inquiryId": inq["id"]}),
+            "reply.pdf",
+            "application/pdf",
+            EICAR,
+        )
+        .await;
+    assert_eq!(error_code(&refused), Some("VALIDATION"), "{refused}");
+    let g = app.gql(&clerk, GET, json!({"id": inq["id"]})).await;
+    assert_eq!(ok(&g, "inquiry")["status"]["code"], "OPEN_ASSIGNED_TO_TEAM");
     let (_, r) = app
         .upload(
             &t,
@@ -157,7 +173,6 @@ async fn r15_r22_an_infected_file_closes_the_inquiry_by_the_system() {
     let out = ok(&r, "addAttachment");
     assert_ne!(out["attachment"]["sanitizeStatus"], "CLEAN");
     assert_eq!(out["inquiry"]["status"]["code"], "CLOSED_BY_SYSTEM");
-    let clerk = team_clerk(&app, &inq).await;
     let g = app.gql(&clerk, GET, json!({"id": inq["id"]})).await;
     let corr = ok(&g, "inquiry")["correspondences"]
         .as_array()
