@@ -70,9 +70,48 @@ pub fn channel_allowed(channel: Channel, by_customer: bool, by_representative: b
     }
 }
 
+/// The information-centre channel of an office (offices.csv codes), if it is one (§6.8, R38).
+pub fn info_centre_channel(office_code: &str) -> Option<Channel> {
+    match office_code {
+        "INFO_HAIFA" => Some(Channel::InfoCenterHaifa),
+        "INFO_JLM" => Some(Channel::InfoCenterJerusalem),
+        _ => None,
+    }
+}
+
+/// §6.8 (R38): the customer does not see the handler's name of an inquiry opened in the Haifa or
+/// Jerusalem information centre: recorded on an information-centre channel, or opened by an
+/// agent of one of those centres on any channel (a phone call the agent took).
+pub fn handler_name_hidden(channel: Channel, opener_office_code: Option<&str>) -> bool {
+    matches!(
+        channel,
+        Channel::InfoCenterHaifa | Channel::InfoCenterJerusalem
+    ) || opener_office_code.and_then(info_centre_channel).is_some()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn r38_the_handler_is_hidden_for_inquiries_opened_in_an_information_centre() {
+        assert!(handler_name_hidden(Channel::InfoCenterHaifa, None));
+        assert!(handler_name_hidden(
+            Channel::InfoCenterJerusalem,
+            Some("INFO_JLM")
+        ));
+        assert!(
+            handler_name_hidden(Channel::Phone, Some("INFO_HAIFA")),
+            "the agent's phone call"
+        );
+        assert!(!handler_name_hidden(Channel::Phone, Some("IT_TA1")));
+        assert!(!handler_name_hidden(Channel::Web, None));
+        assert_eq!(
+            info_centre_channel("INFO_HAIFA"),
+            Some(Channel::InfoCenterHaifa)
+        );
+        assert_eq!(info_centre_channel("IT_HAIFA"), None);
+    }
 
     const CUSTOMER: Opener = Opener {
         by_representative: false,

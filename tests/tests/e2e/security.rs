@@ -158,6 +158,41 @@ async fn r38_handler_name_hidden_for_information_centre_inquiries() {
         )
         .await;
     assert!(ok(&r, "inquiry")["handlerNameForCustomer"].is_string());
+    // A phone call taken by a Haifa agent is opened in the information centre too: once a clerk
+    // handles it, the customer still sees no name.
+    let triplet = free_triplet(
+        &app,
+        &ct,
+        &[
+            "IT.CREDIT.ACADEMIC",
+            "IT.CREDIT.CHILDREN",
+            "IT.CREDIT.PERIPHERY",
+        ],
+    )
+    .await;
+    let r = app.gql(&agent, OPEN, json!({"input": {"customerId": cid, "channel": "PHONE", "tripletCode": triplet, "taxYear": 2024, "body": "שיחה טלפונית במרכז המידע"}})).await;
+    let phone = ok(&r, "openInquiry")["inquiry"].clone();
+    let handler = super::lifecycle::team_clerk(&app, &phone).await;
+    ok(
+        &app.gql(
+            &handler,
+            super::lifecycle::ASSIGN,
+            json!({"input": {"inquiryId": phone["id"], "to": "ME"}}),
+        )
+        .await,
+        "assignInquiry",
+    );
+    let r = app
+        .gql(
+            &ct,
+            "query($id:ID!){ inquiry(id:$id){ handlerNameForCustomer } }",
+            json!({"id": phone["id"]}),
+        )
+        .await;
+    assert!(ok(&r, "inquiry")["handlerNameForCustomer"].is_null(), "{r}");
+    // An agent records its own centre's channel, not the other centre's.
+    let r = app.gql(&agent, OPEN, json!({"input": {"customerId": cid, "channel": "INFO_CENTER_JERUSALEM", "tripletCode": "DIG.INFO.FORMS", "body": "שיחה", "draft": true}})).await;
+    assert_eq!(error_code(&r), Some("VALIDATION"), "{r}");
 }
 
 #[tokio::test]

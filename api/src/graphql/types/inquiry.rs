@@ -362,13 +362,23 @@ impl Inquiry {
         ))
     }
     /// The handling clerk's name as the customer sees it in the personal area; hidden for
-    /// inquiries opened in the Haifa and Jerusalem information centres (R38, §6.8).
+    /// inquiries opened in the Haifa and Jerusalem information centres, on their channels or by
+    /// their agents (R38, §6.8).
     async fn handler_name_for_customer(&self, ctx: &Context<'_>) -> GqlResult<Option<String>> {
         let channel: domain::Channel = parse_stored("channel", &self.0.channel)?;
-        if matches!(
-            channel,
-            domain::Channel::InfoCenterHaifa | domain::Channel::InfoCenterJerusalem
-        ) {
+        let opener_office = match self.0.opened_by_user_id {
+            Some(u) => ctx
+                .req()?
+                .loaders
+                .users
+                .load_one(u)
+                .await?
+                .and_then(|u| u.office_id)
+                .and_then(|o| ctx.shared().ok()?.reference.office(o))
+                .map(|o| o.code.clone()),
+            None => None,
+        };
+        if domain::limits::handler_name_hidden(channel, opener_office.as_deref()) {
             return Ok(None);
         }
         let Some(id) = self.0.assignee_id else {

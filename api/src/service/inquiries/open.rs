@@ -93,6 +93,20 @@ pub async fn open_inquiry(
             "only information-centre agents record information-centre inquiries",
         ));
     }
+    if info_centre {
+        // An agent records the centre it works in (§6.8; the channel also routes real estate).
+        let staff = svc.staff(&svc.db, actor).await?;
+        let own = staff
+            .office_id
+            .and_then(|o| svc.reference.office(o))
+            .and_then(|o| limits::info_centre_channel(&o.code));
+        if own != Some(channel) {
+            return Err(DomainError::validation(format!(
+                "channel {} is another information centre's; record the inquiry on your own centre's channel",
+                channel.code()
+            )));
+        }
+    }
     if opened_by_user.is_some()
         && !(actor.principal.has(Role::Clerk) || actor.principal.has(Role::InfoCenterAgent))
     {
