@@ -440,6 +440,7 @@ pub const POLICY: &[(&str, &[&str], Rule)] = &[
             "phoneCallSuggested",
             "similarOpenInquiries",
             "assignee",
+            "transferTargets",
             "sla",
             "tripletSuggestions",
             "infoExpansion",

@@ -315,6 +315,42 @@ async fn r20_transfer_goes_to_a_team_valid_for_the_triplet() {
         Some("VALIDATION"),
         "target team is mandatory"
     );
+    // The list the front end offers (R20): every listed team is of the triplet's kind or the HQ
+    // main team, the VAT team is not listed, and the same rule accepts the listed ones.
+    let r = app
+        .gql(
+            &clerk,
+            "query($id:ID!){ inquiry(id:$id){ team { id code } transferTargets { id code } } }",
+            json!({"id": inq["id"]}),
+        )
+        .await;
+    let own = ok(&r, "inquiry")["team"].clone();
+    let targets = ok(&r, "inquiry")["transferTargets"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert!(
+        targets.iter().any(|t| t["id"] == hq),
+        "the HQ main team is offered"
+    );
+    assert!(
+        !targets.iter().any(|t| t["id"] == vat_team),
+        "a VAT team is not"
+    );
+    assert!(
+        !targets.iter().any(|t| t["id"] == own["id"]),
+        "nor the inquiry's own team"
+    );
+    assert!(
+        targets
+            .iter()
+            .all(|t| t["code"] == own["code"] || t["code"] == "HQ_MAIN"),
+        "{targets:?}"
+    );
+    assert!(
+        targets.len() > 2,
+        "the same team kind in other offices: {targets:?}"
+    );
     let r = app.gql(&clerk, CHANGE, json!({"input": {"inquiryId": inq["id"], "status": "TRANSFER_FOR_FURTHER_TREATMENT", "proposedSolution": "לא ברור לאן לסווג", "targetTeamId": hq}})).await;
     let m = ok(&r, "changeStatus")["inquiry"].clone();
     assert_eq!(m["team"]["code"], "HQ_MAIN");

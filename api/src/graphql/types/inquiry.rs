@@ -89,6 +89,21 @@ impl Inquiry {
             .cloned()
             .map(Team))
     }
+    /// The teams this inquiry may be transferred to (TRANSFER_FOR_FURTHER_TREATMENT), valid for
+    /// its current triplet: its team kind in any office, the HQ main team, and in real-estate
+    /// taxation the real-estate offices' teams; its own team left out (R20, §5.2.5; staff only).
+    async fn transfer_targets(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<Team>>> {
+        Ok(Some(
+            ctx.shared()?
+                .services
+                .transfer_targets(&self.0.triplet_code)
+                .into_iter()
+                .filter(|t| t.id != self.0.team_id)
+                .cloned()
+                .map(Team)
+                .collect(),
+        ))
+    }
     /// The clerk the inquiry is assigned to; null while it waits in the team's stock (staff only).
     async fn assignee(&self, ctx: &Context<'_>) -> GqlResult<Option<User>> {
         let Some(id) = self.0.assignee_id else {

@@ -333,6 +333,16 @@ impl Services {
         Ok(team)
     }
 
+    /// R20 (§5.2.5: "הצוותים המטפלים שיופיעו ברשימה הם בהתאם לשלשה"): the teams an inquiry on
+    /// `triplet_code` may be transferred to, the same rule `changeStatus` enforces.
+    pub fn transfer_targets(&self, triplet_code: &str) -> Vec<&entity::team::Model> {
+        self.reference
+            .teams
+            .iter()
+            .filter(|t| self.target_team(t.id, triplet_code).is_ok())
+            .collect()
+    }
+
     /// The team kind code and office kind of a team.
     pub(crate) fn team_kind_of(&self, team_id: i64) -> Option<(&str, &str)> {
         let t = self.reference.team(team_id)?;
