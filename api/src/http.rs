@@ -433,10 +433,11 @@ async fn audit_reads(
     request_id: &str,
     reads: &crate::graphql::guards::SharedReadLog,
 ) -> Result<(), ApiError> {
-    let (granted, denied) = match reads.lock() {
+    let (granted, denied, refused) = match reads.lock() {
         Ok(log) => (
             log.granted.iter().cloned().collect::<Vec<_>>(),
             log.denied.iter().cloned().collect::<Vec<_>>(),
+            log.refused.clone(),
         ),
         Err(_) => return Err(ApiError::internal("read log poisoned")),
     };
@@ -444,30 +445,45 @@ async fn audit_reads(
         principal: principal.clone(),
         request_id: Some(request_id.to_string()),
     };
+    let roles = principal
+        .roles
+        .iter()
+        .map(|r| r.code())
+        .collect::<Vec<_>>()
+        .join(",");
+    let row = |operation: String, fields: String, outcome: &str, details: Option<String>| {
+        crate::store::writes::AuditRow {
+            at: state.clock.now(),
+            request_id: Some(request_id.to_string()),
+            actor_kind: actor.kind_code().into(),
+            actor_id: actor.id(),
+            roles: roles.clone(),
+            operation,
+            object_type: None,
+            object_ids: String::new(),
+            fields,
+            outcome: outcome.into(),
+            details,
+        }
+    };
     for (fields, outcome) in [(granted, "OK"), (denied, "DENIED")] {
         if fields.is_empty() {
             continue;
         }
         crate::store::writes::append_audit(
             &state.db,
-            crate::store::writes::AuditRow {
-                at: state.clock.now(),
-                request_id: Some(request_id.to_string()),
-                actor_kind: actor.kind_code().into(),
-                actor_id: actor.id(),
-                roles: principal
-                    .roles
-                    .iter()
-                    .map(|r| r.code())
-                    .collect::<Vec<_>>()
-                    .join(","),
-                operation: "read".into(),
-                object_type: None,
-                object_ids: String::new(),
-                fields: fields.join(","),
-                outcome: outcome.into(),
-                details: None,
-            },
+            row("read".into(), fields.join(","), outcome, None),
+        )
+        .await?;
+    }
+    // R3: a refused mutation is an action too (e.g. the blocked fourth correspondence, §4.2
+    // "ניסיון נוסף יחסם"); its transaction rolled back, so it is recorded here.
+    for r in refused {
+        let outcome = crate::domain::error::refusal_outcome(&r.code);
+        let details = Some(format!("{}: {}", r.code, r.message));
+        crate::store::writes::append_audit(
+            &state.db,
+            row(r.operation, String::new(), outcome, details),
         )
         .await?;
     }

@@ -63,3 +63,31 @@ impl DomainError {
         Self::new(ErrorCode::Unauthenticated, message)
     }
 }
+
+/// The audit outcome of a refused mutation, from its error code (R3): `DENIED` when the caller
+/// may not act (authorisation, a row outside its scope, a missing power of attorney), `ERROR`
+/// for a failure of ours, `REFUSED` for a rule of the directive or bad input.
+pub fn refusal_outcome(code: &str) -> &'static str {
+    match code {
+        "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "POA_REQUIRED" => "DENIED",
+        "INTERNAL" | "MODEL_ARTIFACT_INVALID" => "ERROR",
+        _ => "REFUSED",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn r3_refusals_are_classified_from_the_stable_codes() {
+        assert_eq!(refusal_outcome(ErrorCode::Forbidden.as_ref()), "DENIED");
+        assert_eq!(refusal_outcome(ErrorCode::PoaRequired.as_ref()), "DENIED");
+        assert_eq!(
+            refusal_outcome(ErrorCode::CorrespondenceLimit.as_ref()),
+            "REFUSED"
+        );
+        assert_eq!(refusal_outcome(ErrorCode::Validation.as_ref()), "REFUSED");
+        assert_eq!(refusal_outcome(ErrorCode::Internal.as_ref()), "ERROR");
+    }
+}

@@ -22,6 +22,17 @@ pub struct ReadLog {
     /// FORBIDDEN errors of nullable fields that resolved to null; the transport appends them to
     /// the response (an extension cannot add an error and still answer null).
     pub errors: Vec<ServerError>,
+    /// Mutations that were refused (their transaction rolled back, so their own audit row went
+    /// with it): the transport audits each attempt (R3).
+    pub refused: Vec<Refusal>,
+}
+
+/// A refused mutation: its field name (never the client's alias), error code and message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub operation: String,
+    pub code: String,
+    pub message: String,
 }
 
 pub type SharedReadLog = Arc<Mutex<ReadLog>>;
@@ -94,6 +105,29 @@ impl Extension for PolicyGuardExtension {
                     }
                     Ok(Some(Value::Null))
                 }
+            }
+            Access::Allow if type_name == "MutationRoot" => {
+                let result = next.run(ctx, info).await;
+                if let Err(e) = &result
+                    && let Ok(mut log) = req.reads.lock()
+                {
+                    let code = e
+                        .extensions
+                        .as_ref()
+                        .and_then(|x| x.get("code"))
+                        .and_then(|v| match v {
+                            Value::String(c) => Some(c.clone()),
+                            Value::Enum(c) => Some(c.to_string()),
+                            _ => None,
+                        })
+                        .unwrap_or_else(|| "INTERNAL".into());
+                    log.refused.push(Refusal {
+                        operation: field,
+                        code,
+                        message: e.message.clone(),
+                    });
+                }
+                result
             }
             Access::Allow => next.run(ctx, info).await,
             Access::Mask => Ok(next.run(ctx, info).await?.map(mask)),

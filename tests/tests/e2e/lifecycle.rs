@@ -615,6 +615,33 @@ async fn r10_r12_r13_correspondence_limit_unread_counts_and_phone_call_flag() {
         )
         .await;
     assert_eq!(error_code(&r), Some("CORRESPONDENCE_LIMIT"));
+    // R3 (§4.2 "ניסיון נוסף יחסם"): the blocked attempt is recorded, under the mutation's name
+    // even when the client aliases it.
+    let aliased = r#"mutation($input: AddCorrespondenceInput!) { again: addCorrespondence(input: $input) { inquiry { id } } }"#;
+    let r = app
+        .gql(
+            &t,
+            aliased,
+            json!({"input": {"inquiryId": inq["id"], "body": "חמישית"}}),
+        )
+        .await;
+    assert_eq!(error_code(&r), Some("CORRESPONDENCE_LIMIT"));
+    {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let refused = entity::audit_log::Entity::find()
+            .filter(entity::audit_log::Column::Operation.eq("addCorrespondence"))
+            .filter(entity::audit_log::Column::Outcome.eq("REFUSED"))
+            .all(&app.state.db)
+            .await
+            .unwrap();
+        assert_eq!(refused.len(), 2, "{refused:?}");
+        assert!(refused.iter().all(|a| {
+            a.actor_kind == "CUSTOMER"
+                && a.details
+                    .as_deref()
+                    .is_some_and(|d| d.starts_with("CORRESPONDENCE_LIMIT"))
+        }));
+    }
     let g = app.gql(&clerk, GET, json!({"id": inq["id"]})).await;
     assert_eq!(ok(&g, "inquiry")["unreadCorrespondences"], 3);
     assert_eq!(g["data"]["inquiry"]["phoneCallSuggested"], false);
