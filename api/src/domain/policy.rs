@@ -277,6 +277,8 @@ pub const POLICY: &[(&str, &[&str], Rule)] = &[
     ),
     ("MutationRoot", &["addAttachment"], CUSTOMER_SIDE),
     ("AddAttachmentPayload", &["attachment", "inquiry"], PUBLIC),
+    ("MutationRoot", &["updateAttachment"], HANDLE),
+    ("UpdateAttachmentPayload", &["attachment"], STAFF_ONLY),
     ("Attachment", &["id", "downloadPath"], PERSONAL),
     (
         "Attachment",

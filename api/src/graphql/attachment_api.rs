@@ -85,6 +85,20 @@ pub struct AddAttachmentPayload {
     pub inquiry: Inquiry,
 }
 
+#[derive(InputObject)]
+pub struct UpdateAttachmentInput {
+    pub attachment_id: ID,
+    /// False hides the file from the customer's personal area; true shows it again.
+    pub show_on_internet: Option<bool>,
+    /// The clerk's note on the file; an empty note clears it.
+    pub clerk_note: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct UpdateAttachmentPayload {
+    pub attachment: Attachment,
+}
+
 #[derive(Default)]
 pub struct AttachmentMutations;
 
@@ -132,6 +146,33 @@ impl AttachmentMutations {
         Ok(AddAttachmentPayload {
             attachment: Attachment(out.attachment),
             inquiry: Inquiry(out.inquiry),
+        })
+    }
+
+    /// Hides a file from the customer or shows it again, and writes the clerk's note on it (R14,
+    /// §4.5, §5.1.2): the handling team only; audited.
+    async fn update_attachment(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateAttachmentInput,
+    ) -> GqlResult<UpdateAttachmentPayload> {
+        let (svc, actor) = ctx.services()?;
+        let attachment_id = ctx
+            .shared()?
+            .ids
+            .decode_int(&input.attachment_id, NodeType::Attachment)?;
+        let m = crate::service::attachments::update(
+            svc,
+            &actor,
+            crate::service::attachments::UpdateInput {
+                attachment_id,
+                show_on_internet: input.show_on_internet,
+                clerk_note: input.clerk_note,
+            },
+        )
+        .await?;
+        Ok(UpdateAttachmentPayload {
+            attachment: Attachment(m),
         })
     }
 }

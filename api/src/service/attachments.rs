@@ -223,6 +223,71 @@ pub async fn add(
     })
 }
 
+/// A clerk's change to a file already attached (§4.5: "אפשרות לעובד למנוע הצגת המסמך ללקוח";
+/// §5.1.2: notes on a file).
+#[derive(Debug, Clone, Default)]
+pub struct UpdateInput {
+    pub attachment_id: i64,
+    /// Shown in the customer's personal area.
+    pub show_on_internet: Option<bool>,
+    /// The clerk's note; an empty note clears it.
+    pub clerk_note: Option<String>,
+}
+
+/// Changes a file's visibility or note (R14): the handling team only, audited, one transaction.
+pub async fn update(
+    svc: &Services,
+    actor: &Actor,
+    input: UpdateInput,
+) -> Result<attachment::Model, DomainError> {
+    check_len("clerkNote", input.clerk_note.as_deref(), 2_000)?;
+    if input.show_on_internet.is_none() && input.clerk_note.is_none() {
+        return Err(DomainError::validation(
+            "pass showOnInternet, clerkNote or both",
+        ));
+    }
+    if !actor.principal.is_staff() {
+        return Err(DomainError::forbidden(
+            "only clerks hide files or write notes on them",
+        ));
+    }
+    let a = crate::store::inquiries::attachment(&svc.db, input.attachment_id)
+        .await?
+        .ok_or_else(|| DomainError::not_found("attachment"))?;
+    let (staff, txn, inq) = svc.begin_staff_change(actor, a.inquiry_id, None).await?;
+    if !handling::may_handle(&staff, &place(&inq)) {
+        return Err(DomainError::forbidden(
+            "only the handling team changes the inquiry's files",
+        ));
+    }
+    let current = crate::store::inquiries::attachment_in(&txn, a.id)
+        .await?
+        .ok_or_else(|| DomainError::not_found("attachment"))?;
+    let mut am = current.clone().into_active_model();
+    let mut fields = Vec::new();
+    if let Some(show) = input.show_on_internet {
+        am.show_on_internet = Set(show);
+        fields.push("attachment.showOnInternet");
+    }
+    if let Some(note) = &input.clerk_note {
+        let note = note.trim();
+        am.clerk_note = Set((!note.is_empty()).then(|| note.to_string()));
+        fields.push("attachment.clerkNote");
+    }
+    let after = am.update(&txn).await?;
+    svc.audit(
+        &txn,
+        actor,
+        "updateAttachment",
+        &[inq.id],
+        &fields,
+        Some(format!("attachment {}", a.id)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
 /// The sanitising status of a file waiting for the virus scanner.
 pub const PENDING: &str = "PENDING";
 

@@ -435,3 +435,85 @@ async fn r9_r22_a_document_uploaded_while_waiting_is_the_customers_answer() {
         "WAITING_FOR_CUSTOMER"
     );
 }
+
+/// §4.5 ("אפשרות לעובד למנוע הצגת המסמך ללקוח") and §5.1.2 (notes on a file), R14: the handling
+/// clerk hides a customer's file from the personal area, annotates it, and shows it again; the
+/// customer cannot, and a clerk of another office does not find it.
+#[tokio::test]
+async fn r14_the_handling_clerk_hides_annotates_and_shows_a_file_again() {
+    let app = TestApp::spawn().await;
+    let (t, _) = customer(&app).await;
+    let triplet = free_triplet(&app, &t, &["IT.CERT.RESIDENCY", "IT.WORKGRANT.STATUS"]).await;
+    let inq = open_as(&app, &t, &triplet).await;
+    let clerk = team_clerk(&app, &inq).await;
+    let (_, r) = app
+        .upload(
+            &t,
+            ADD,
+            json!({"inquiryId": inq["id"]}),
+            "תעודת זהות.pdf",
+            "application/pdf",
+            PDF,
+        )
+        .await;
+    ok(&r, "addAttachment");
+    let list = "query($id:ID!){ inquiry(id:$id){ attachments { id fileName showOnInternet } } }";
+    let files = |r: &serde_json::Value| ok(r, "inquiry")["attachments"].as_array().unwrap().clone();
+    let file_id = files(&app.gql(&clerk, list, json!({"id": inq["id"]})).await)[0]["id"].clone();
+    let upd = "mutation($input: UpdateAttachmentInput!){ updateAttachment(input: $input){ attachment { showOnInternet clerkNote } } }";
+    let r = app
+        .gql(&clerk, upd, json!({"input": {"attachmentId": file_id, "showOnInternet": false, "clerkNote": "צילום לא קריא"}}))
+        .await;
+    assert_eq!(
+        ok(&r, "updateAttachment")["attachment"],
+        json!({"showOnInternet": false, "clerkNote": "צילום לא קריא"})
+    );
+    assert!(
+        files(&app.gql(&t, list, json!({"id": inq["id"]})).await).is_empty(),
+        "hidden from the customer"
+    );
+    // Refusals: the customer, nothing to change, a clerk outside the business unit.
+    let r = app
+        .gql(
+            &t,
+            upd,
+            json!({"input": {"attachmentId": file_id, "showOnInternet": true}}),
+        )
+        .await;
+    assert_eq!(error_code(&r), Some("FORBIDDEN"), "{r}");
+    let r = app
+        .gql(&clerk, upd, json!({"input": {"attachmentId": file_id}}))
+        .await;
+    assert_eq!(error_code(&r), Some("VALIDATION"), "{r}");
+    let office = inq["team"]["office"]["code"].as_str().unwrap();
+    let stranger_login = if office == "IT_HAIFA" {
+        "it_ta1.it_assess.1"
+    } else {
+        "it_haifa.it_assess.1"
+    };
+    let stranger = app.token_for_user(stranger_login).await;
+    let r = app
+        .gql(
+            &stranger,
+            upd,
+            json!({"input": {"attachmentId": file_id, "showOnInternet": true}}),
+        )
+        .await;
+    assert_eq!(error_code(&r), Some("NOT_FOUND"), "{r}");
+    // Shown again; an empty note clears the note.
+    let r = app
+        .gql(
+            &clerk,
+            upd,
+            json!({"input": {"attachmentId": file_id, "showOnInternet": true, "clerkNote": " "}}),
+        )
+        .await;
+    assert_eq!(
+        ok(&r, "updateAttachment")["attachment"],
+        json!({"showOnInternet": true, "clerkNote": null})
+    );
+    assert_eq!(
+        files(&app.gql(&t, list, json!({"id": inq["id"]})).await).len(),
+        1
+    );
+}
