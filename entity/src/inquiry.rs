@@ -41,6 +41,9 @@ pub struct Model {
     pub status_changed_at: DateTimeUtc,
     pub closed_at: Option<DateTimeUtc>,
     pub version: i32,
+    /// When a clerk verified the caller by phone (§4.6, R37), and who.
+    pub caller_verified_at: Option<DateTimeUtc>,
+    pub caller_verified_by_user_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -20,6 +20,7 @@ mod m20261128_000011_open_due_index;
 mod m20261128_000012_audit_retention;
 mod m20261128_000013_outbox_schedule;
 mod m20261129_000014_one_active_model;
+mod m20261129_000015_caller_verification;
 pub mod reference;
 pub mod seed;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000012_audit_retention::Migration),
             Box::new(m20261128_000013_outbox_schedule::Migration),
             Box::new(m20261129_000014_one_active_model::Migration),
+            Box::new(m20261129_000015_caller_verification::Migration),
         ]
     }
 }

@@ -769,6 +769,8 @@ pub async fn run(
             status_changed_at: Set(closed_at.unwrap_or(t)),
             closed_at: Set(closed_at),
             version: Set(1),
+            caller_verified_at: Set(None),
+            caller_verified_by_user_id: Set(None),
         });
         if inquiries.len() >= 2_000 {
             report.inquiries += inquiries.len();

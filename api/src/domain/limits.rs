@@ -70,6 +70,21 @@ pub fn channel_allowed(channel: Channel, by_customer: bool, by_representative: b
     }
 }
 
+/// §4.6 (R37): information expansion is shown only in inquiries whose customer "אומת": identified
+/// at the high level of the personal area, or verified by phone on this inquiry.
+pub fn customer_identified(customer_high_level: bool, caller_verified: bool) -> bool {
+    customer_high_level || caller_verified
+}
+
+/// §4.6: a clerk verifies the caller by phone on inquiries that came by phone or through an
+/// information centre (a web inquiry's customer identified when logging in).
+pub fn caller_verifiable(channel: Channel) -> bool {
+    matches!(
+        channel,
+        Channel::Phone | Channel::InfoCenterHaifa | Channel::InfoCenterJerusalem
+    )
+}
+
 /// The information-centre channel of an office (offices.csv codes), if it is one (§6.8, R38).
 pub fn info_centre_channel(office_code: &str) -> Option<Channel> {
     match office_code {
@@ -92,6 +107,17 @@ pub fn handler_name_hidden(channel: Channel, opener_office_code: Option<&str>) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn r37_expansion_needs_an_identified_customer_or_a_caller_verified_by_phone() {
+        assert!(customer_identified(true, false));
+        assert!(customer_identified(false, true));
+        assert!(!customer_identified(false, false));
+        assert!(caller_verifiable(Channel::Phone));
+        assert!(caller_verifiable(Channel::InfoCenterHaifa));
+        assert!(!caller_verifiable(Channel::Web));
+        assert!(!caller_verifiable(Channel::RepresentativesNetwork));
+    }
 
     #[test]
     fn r38_the_handler_is_hidden_for_inquiries_opened_in_an_information_centre() {

@@ -179,7 +179,7 @@ pub const POLICY: &[(&str, &[&str], Rule)] = &[
         &["kind", "inquiryId", "teamId", "status", "at"],
         PUBLIC,
     ),
-    ("MutationRoot", &["reauthenticate"], HANDLE),
+    ("MutationRoot", &["reauthenticate", "verifyCaller"], HANDLE),
     ("ReauthenticatePayload", &["validUntil"], HANDLE),
     (
         "InfoExpansion",
@@ -443,6 +443,7 @@ pub const POLICY: &[(&str, &[&str], Rule)] = &[
             "similarOpenInquiries",
             "assignee",
             "transferTargets",
+            "callerVerifiedAt",
             "sla",
             "tripletSuggestions",
             "infoExpansion",

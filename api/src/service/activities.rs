@@ -49,23 +49,8 @@ pub async fn send(
         mobile: c.mobile.as_deref(),
         mobile_verified: c.mobile_verified,
     };
-    let to = match contact::destination(input.kind, &registered, input.to.as_deref()) {
-        Ok(to) => to,
-        Err(e) => {
-            txn.rollback().await?;
-            // The refusal is audited outside the rolled-back transaction.
-            audit(
-                svc,
-                &svc.db,
-                actor,
-                inq.id,
-                "DENIED",
-                Some(e.message.clone()),
-            )
-            .await?;
-            return Err(e);
-        }
-    };
+    // A refusal rolls back; the transport audits the refused mutation (R3).
+    let to = contact::destination(input.kind, &registered, input.to.as_deref())?;
     let key = input
         .idempotency_key
         .unwrap_or_else(|| format!("{}-{}-{}", inq.id, inq.version, input.kind.code()));

@@ -24,7 +24,8 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// Records the clerk's extra identification until midnight in Israel; audited either way.
+/// Records the clerk's extra identification until midnight in Israel; audited either way (a
+/// refusal by the transport, R3).
 pub async fn reauthenticate(
     svc: &Services,
     actor: &Actor,
@@ -37,6 +38,12 @@ pub async fn reauthenticate(
         .reauth_dev_code
         .as_deref()
         .is_some_and(|c| constant_time_eq(c.as_bytes(), code.trim().as_bytes()));
+    // A wrong code is refused and the transport audits the refusal (R3); a right one here.
+    if !ok {
+        return Err(DomainError::forbidden(
+            "the identification code is wrong (or no identification provider is configured)",
+        ));
+    }
     writes::append_audit(
         &svc.db,
         writes::AuditRow {
@@ -55,16 +62,12 @@ pub async fn reauthenticate(
             object_type: None,
             object_ids: String::new(),
             fields: String::new(),
-            outcome: if ok { "OK" } else { "DENIED" }.into(),
+            outcome: "OK".into(),
             details: None,
         },
     )
     .await?;
-    if !ok {
-        return Err(DomainError::forbidden(
-            "the identification code is wrong (or no identification provider is configured)",
-        ));
-    }
+
     let until = next_midnight_jerusalem(now);
     svc.reauth
         .mark(user_id, now, until)
@@ -84,9 +87,12 @@ pub async fn expansion(
     let customer = store::people::customer_by_id(&svc.db, inq.customer_id)
         .await?
         .ok_or_else(|| DomainError::not_found("customer"))?;
-    if customer.verification_level != VerificationLevel::High.code() {
+    if !crate::domain::limits::customer_identified(
+        customer.verification_level == VerificationLevel::High.code(),
+        inq.caller_verified_at.is_some(),
+    ) {
         return Err(DomainError::forbidden(
-            "הרחבת מידע מוצגת רק בפניות של לקוח מאומת (information expansion needs a verified customer)",
+            "הרחבת מידע מוצגת רק בפניות של לקוח מאומת (information expansion needs a verified customer, or a caller verified by phone: verifyCaller)",
         ));
     }
     if !svc
@@ -100,4 +106,51 @@ pub async fn expansion(
         ));
     }
     Ok(svc.registry.lookup(&customer))
+}
+
+/// §4.6 ("או שאומת טלפונית", R37): the handling clerk records that the caller of a phone or
+/// information-centre inquiry was verified by phone; information expansion is then shown on that
+/// inquiry. Audited, with a history note; one transaction.
+pub async fn verify_caller(
+    svc: &Services,
+    actor: &Actor,
+    inquiry_id: i64,
+) -> Result<inquiry::Model, DomainError> {
+    use sea_orm::{ActiveValue::Set, IntoActiveModel};
+    let (staff, txn, before) = svc.begin_staff_change(actor, inquiry_id, None).await?;
+    if !crate::domain::handling::may_handle(&staff, &super::inquiries::place(&before)) {
+        return Err(DomainError::forbidden(
+            "only the handling team verifies the caller",
+        ));
+    }
+    let channel: crate::domain::Channel = before
+        .channel
+        .parse()
+        .map_err(|_| DomainError::internal("stored channel"))?;
+    if !crate::domain::limits::caller_verifiable(channel) {
+        return Err(DomainError::validation(
+            "only a phone or information-centre inquiry's caller is verified by phone",
+        ));
+    }
+    if before.caller_verified_at.is_some() {
+        txn.rollback().await?;
+        return Ok(before);
+    }
+    let now = svc.now();
+    let mut am = before.clone().into_active_model();
+    am.caller_verified_at = Set(Some(now));
+    am.caller_verified_by_user_id = Set(Some(staff.user_id));
+    am.updated_at = Set(now);
+    let after = writes::update_inquiry(&txn, am).await?;
+    svc.audit(
+        &txn,
+        actor,
+        "verifyCaller",
+        &[after.id],
+        &["callerVerifiedAt"],
+        None,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(after)
 }

@@ -616,3 +616,68 @@ async fn r33_a_representative_reads_a_clients_inquiries_only_under_a_registry_po
         assert!(reads(it["id"].clone()).await, "{why}: restored");
     }
 }
+
+/// §4.6 (R37: "הרחבת המידע תוצג לעובד רק בפניות בהן הלקוח 'אומת' ... או שאומת טלפונית"): on a
+/// phone inquiry of a customer not identified at the high level, information expansion stays
+/// closed until the handling clerk verifies the caller by phone; a web inquiry's caller is not
+/// verified by phone, and customers cannot verify themselves.
+#[tokio::test]
+async fn r37_a_caller_verified_by_phone_opens_information_expansion_on_that_inquiry() {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let app = TestApp::spawn().await;
+    let basic = entity::customer::Entity::find()
+        .filter(entity::customer::Column::VerificationLevel.eq("BASIC"))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let codec = api::graphql::ids::IdCodec::new(&app.state.config.node_id_secret);
+    let cid = codec.encode(
+        api::graphql::ids::NodeType::Customer,
+        &api::graphql::ids::NodeKey::Int(basic.id),
+    );
+    let phone = app.token_for_user("it_ta1.it_assess.1").await;
+    let r = app.gql(&phone, OPEN, json!({"input": {"customerId": cid, "channel": "PHONE", "tripletCode": "IT.ANNUAL.ASSESSMENT", "taxYear": 2024, "body": "שיחה: שאלה על השומה"}})).await;
+    let inq = ok(&r, "openInquiry")["inquiry"].clone();
+    let clerk = super::lifecycle::team_clerk(&app, &inq).await;
+    let reauth = "mutation($c:String!){ reauthenticate(input:{code:$c}) { validUntil } }";
+    ok(
+        &app.gql(&clerk, reauth, json!({"c": "123456"})).await,
+        "reauthenticate",
+    );
+    let q = "query($id:ID!){ inquiry(id:$id){ callerVerifiedAt infoExpansion { source } } }";
+    let r = app.gql(&clerk, q, json!({"id": inq["id"]})).await;
+    assert_eq!(error_code(&r), Some("FORBIDDEN"), "not identified yet: {r}");
+    let verify = "mutation($input: InquiryRefInput!){ verifyCaller(input: $input){ inquiry { callerVerifiedAt } } }";
+    let (ct, _) = customer(&app).await;
+    let r = app
+        .gql(&ct, verify, json!({"input": {"inquiryId": inq["id"]}}))
+        .await;
+    assert_eq!(error_code(&r), Some("FORBIDDEN"), "{r}");
+    let r = app
+        .gql(&clerk, verify, json!({"input": {"inquiryId": inq["id"]}}))
+        .await;
+    assert!(ok(&r, "verifyCaller")["inquiry"]["callerVerifiedAt"].is_string());
+    let r = app.gql(&clerk, q, json!({"id": inq["id"]})).await;
+    assert_eq!(
+        ok(&r, "inquiry")["infoExpansion"]["source"],
+        "fixture",
+        "{r}"
+    );
+    // A web inquiry is not verified by phone.
+    let web = super::lifecycle::open_as(
+        &app,
+        &ct,
+        &free_triplet(&app, &ct, &["IT.CERT.RESIDENCY", "IT.WORKGRANT.STATUS"]).await,
+    )
+    .await;
+    let web_clerk = super::lifecycle::team_clerk(&app, &web).await;
+    let r = app
+        .gql(
+            &web_clerk,
+            verify,
+            json!({"input": {"inquiryId": web["id"]}}),
+        )
+        .await;
+    assert_eq!(error_code(&r), Some("VALIDATION"), "{r}");
+}

@@ -312,6 +312,22 @@ impl InquiryMutations {
         })
     }
 
+    /// Records that the handling clerk verified the caller of a phone or information-centre
+    /// inquiry by phone ("אימות לקוח"); information expansion is then shown on it (§4.6, R37).
+    async fn verify_caller(
+        &self,
+        ctx: &Context<'_>,
+        input: InquiryRefInput,
+    ) -> GqlResult<InquiryPayload> {
+        let (svc, actor) = ctx.services()?;
+        let m =
+            crate::service::info::verify_caller(svc, &actor, inquiry_key(ctx, &input.inquiry_id)?)
+                .await?;
+        Ok(InquiryPayload {
+            inquiry: Inquiry(m),
+        })
+    }
+
     /// Cancels: the customer while no clerk holds it; the representative who opened it (R21).
     async fn cancel_inquiry(
         &self,

@@ -286,8 +286,12 @@ impl Inquiry {
                 .collect(),
         }))
     }
-    /// Registry data about the customer, read-only (R37): only for verified customers, after the
-    /// clerk's extra identification today.
+    /// When the caller was verified by phone on this inquiry (`verifyCaller`, §4.6; staff only).
+    async fn caller_verified_at(&self) -> Option<DateTime<Utc>> {
+        self.0.caller_verified_at
+    }
+    /// Registry data about the customer, read-only (R37): only for verified customers (or a
+    /// caller verified by phone on this inquiry), after the clerk's extra identification today.
     async fn info_expansion(
         &self,
         ctx: &Context<'_>,

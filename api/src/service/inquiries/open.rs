@@ -241,6 +241,8 @@ pub async fn open_inquiry(
             status_changed_at: Set(now),
             closed_at: Set(None),
             version: Set(1),
+            caller_verified_at: Set(None),
+            caller_verified_by_user_id: Set(None),
             ..Default::default()
         },
     )
