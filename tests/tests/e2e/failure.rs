@@ -25,7 +25,7 @@ async fn r3_a_connection_killed_mid_mutation_commits_nothing_and_the_next_reques
     let audit_rows = |db: sea_orm::DatabaseConnection| async move {
         db.query_one_raw(sea_orm::Statement::from_string(
             sea_orm::DbBackend::Postgres,
-            "SELECT COUNT(*) AS n FROM audit_log WHERE operation = 'assignInquiry'",
+            "SELECT COUNT(*) AS n FROM audit_log WHERE operation = 'assignInquiry' AND outcome = 'OK'",
         ))
         .await
         .unwrap()
@@ -113,8 +113,20 @@ async fn r3_a_connection_killed_mid_mutation_commits_nothing_and_the_next_reques
         !r.to_string().to_lowercase().contains("sql"),
         "no SQL text leaks: {r}"
     );
-    // Nothing of it was committed: no audit row, same version, still unassigned.
+    // Nothing of it was committed: no audit row of a change, same version, still unassigned.
     assert_eq!(audit_rows(side.clone()).await, audits_before);
+    // The failed attempt itself is on record (R3), outside the rolled-back transaction.
+    let failed = side
+        .query_one_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            "SELECT COUNT(*) AS n FROM audit_log WHERE operation = 'assignInquiry' AND outcome = 'ERROR'",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get::<i64>("", "n")
+        .unwrap();
+    assert_eq!(failed, 1);
     // The next request succeeds (the pool replaces the dead connections).
     let after = app.gql(&clerk, get, json!({"id": id})).await;
     assert!(after.get("errors").is_none(), "{after}");

@@ -376,7 +376,7 @@ async fn r44_saved_custom_views_are_personal_and_reproduce_their_list() {
     let auditor = app.token("AUDITOR").await;
     for op in ["saveView", "deleteSavedView"] {
         let log = app
-            .gql(&auditor, "query($op: String){ auditLog(first: 10, filter: {operation: $op}) { edges { node { operation objectType objectIds } } } }", json!({"op": op}))
+            .gql(&auditor, "query($op: String){ auditLog(first: 10, filter: {operation: $op, outcome: \"OK\"}) { edges { node { operation objectType objectIds } } } }", json!({"op": op}))
             .await;
         let rows = log["data"]["auditLog"]["edges"]
             .as_array()

@@ -159,8 +159,24 @@ async fn r28_an_admin_adds_an_election_day_a_clerk_may_not_and_it_is_audited() {
     let r = app
         .gql(&auditor, r#"{ auditLog(first: 10, filter: { operation: "addNonWorkingDay" }) { edges { node { objectType objectIds actorKind outcome } } } }"#, json!({}))
         .await;
-    let edges = ok(&r, "auditLog")["edges"].as_array().unwrap().clone();
+    let edges: Vec<Value> = ok(&r, "auditLog")["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["node"]["outcome"] == "OK")
+        .cloned()
+        .collect();
     assert_eq!(edges.len(), 1, "{r}");
+    // The refused attempts are on record too (R3): the clerk's, and the three invalid ones.
+    let outcomes = |o: &str| {
+        ok(&r, "auditLog")["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["node"]["outcome"] == o)
+            .count()
+    };
+    assert_eq!((outcomes("DENIED"), outcomes("REFUSED")), (1, 3), "{r}");
     assert_eq!(edges[0]["node"]["objectType"], "NonWorkingDay");
     assert_eq!(edges[0]["node"]["objectIds"], "2026-12-15");
     assert_eq!(edges[0]["node"]["actorKind"], "USER");
