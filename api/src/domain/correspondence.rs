@@ -31,7 +31,8 @@ pub fn open_count(directions: &[Direction]) -> usize {
 pub enum CustomerWriteEffect {
     /// Recorded; the status stays.
     Recorded,
-    /// The inquiry was waiting for the customer: it becomes INFO_FROM_CUSTOMER (§5.2.4).
+    /// The customer wrote back on an answer (waiting for the customer, or a clerk's answer while
+    /// in treatment): it becomes INFO_FROM_CUSTOMER (§5.2.4).
     InfoArrived,
     /// The inquiry was closed within the window: it reopens as INFO_FROM_CUSTOMER at the last
     /// handling team of the triplet, not at the last clerk (R11, §6.2).
@@ -66,10 +67,14 @@ pub fn customer_write(
             ),
         ));
     }
-    Ok(if status == Status::WaitingForCustomer {
-        CustomerWriteEffect::InfoArrived
-    } else {
-        CustomerWriteEffect::Recorded
+    // §5.2.4: "כאשר לקוח יוצר התכתבות על מענה שקיבל בפנייה שלו": the customer writes back on an
+    // answer: after a request for information (waiting), or on a clerk's answer while the clerk
+    // handles it. Otherwise (no answer yet, or still in a team's stock) it is only recorded.
+    let answered = directions.contains(&Direction::FromClerk);
+    Ok(match status {
+        Status::WaitingForCustomer => CustomerWriteEffect::InfoArrived,
+        Status::InTreatment if answered => CustomerWriteEffect::InfoArrived,
+        _ => CustomerWriteEffect::Recorded,
     })
 }
 
@@ -159,6 +164,37 @@ mod tests {
             )
             .ok(),
             Some(CustomerWriteEffect::Reopen)
+        );
+    }
+
+    #[test]
+    fn r9_a_reply_on_a_clerks_answer_in_treatment_is_information_from_the_customer() {
+        let now = t(1, 1);
+        assert_eq!(
+            customer_write(
+                Status::InTreatment,
+                None,
+                &[FromCustomer, FromClerk],
+                now,
+                14
+            )
+            .ok(),
+            Some(CustomerWriteEffect::InfoArrived)
+        );
+        assert_eq!(
+            customer_write(Status::InTreatment, None, &[FromCustomer], now, 14).ok(),
+            Some(CustomerWriteEffect::Recorded),
+            "no answer yet"
+        );
+        assert_eq!(
+            customer_write(Status::OpenAssignedToTeam, None, &[FromClerk], now, 14).ok(),
+            Some(CustomerWriteEffect::Recorded),
+            "in the team's stock"
+        );
+        assert_eq!(
+            customer_write(Status::InfoFromCustomer, None, &[FromClerk], now, 14).ok(),
+            Some(CustomerWriteEffect::Recorded),
+            "already there"
         );
     }
 
