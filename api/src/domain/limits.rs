@@ -70,6 +70,22 @@ pub fn channel_allowed(channel: Channel, by_customer: bool, by_representative: b
     }
 }
 
+/// §2.2.1 ("פתיחת פנייה מחייבת את הלקוח (במרבית המקרים) להירשם לאזור האישי") and §4.6 ("ישנן
+/// פניות למידע כללי שאינן מחייבות הזדהות"), R32: a customer opens an inquiry only once identified
+/// at the high level, except general information (forms, offices) and help with registering or
+/// logging in, which carry no personal information and which a customer who cannot log in yet
+/// must be able to ask about.
+pub fn needs_high_identification(triplet_code: &str) -> bool {
+    !matches!(
+        triplet_code,
+        "DIG.INFO.FORMS"
+            | "DIG.INFO.OFFICES"
+            | "DIG.REGISTER.NEW"
+            | "DIG.AUTH.OTP"
+            | "DIG.AUTH.LOCKED"
+    )
+}
+
 /// §4.6 (R37): information expansion is shown only in inquiries whose customer "אומת": identified
 /// at the high level of the personal area, or verified by phone on this inquiry.
 pub fn customer_identified(customer_high_level: bool, caller_verified: bool) -> bool {
@@ -107,6 +123,26 @@ pub fn handler_name_hidden(channel: Channel, opener_office_code: Option<&str>) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn r32_general_information_and_login_help_need_no_high_identification() {
+        for t in [
+            "DIG.INFO.FORMS",
+            "DIG.INFO.OFFICES",
+            "DIG.REGISTER.NEW",
+            "DIG.AUTH.OTP",
+        ] {
+            assert!(!needs_high_identification(t), "{t}");
+        }
+        for t in [
+            "IT.REFUND.STATUS",
+            "DIG.INFO.COMPLAINT",
+            "DIG.REGISTER.CONTACT",
+            "VAT.DEALER.OPEN",
+        ] {
+            assert!(needs_high_identification(t), "{t}");
+        }
+    }
 
     #[test]
     fn r37_expansion_needs_an_identified_customer_or_a_caller_verified_by_phone() {

@@ -351,7 +351,8 @@ async fn r37_information_expansion_needs_a_verified_customer_and_a_daily_reident
 }
 
 #[tokio::test]
-async fn r32_only_customers_identified_at_the_high_level_open_inquiries() {
+async fn r32_only_customers_identified_at_the_high_level_open_inquiries_general_information_excepted()
+ {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let app = TestApp::spawn().await;
     let basic = entity::customer::Entity::find()
@@ -365,19 +366,36 @@ async fn r32_only_customers_identified_at_the_high_level_open_inquiries() {
         .gql(
             &t,
             OPEN,
-            json!({"input": {"tripletCode": "DIG.INFO.FORMS", "body": "איפה הטופס?"}}),
+            json!({"input": {"tripletCode": "IT.CERT.RESIDENCY", "taxYear": 2024, "body": "אבקש אישור תושבות"}}),
         )
         .await;
     assert_eq!(error_code(&r), Some("FORBIDDEN"), "{r}");
-    // The same opening by a phone clerk, who identifies the caller, is accepted.
+    // General information and login help need no identification (§4.6, §2.2.1 "במרבית המקרים").
+    for (triplet, body) in [
+        ("DIG.AUTH.OTP", "לא מקבל קוד אימות לנייד"),
+        ("DIG.INFO.FORMS", "איפה הטופס?"),
+    ] {
+        let r = app
+            .gql(
+                &t,
+                OPEN,
+                json!({"input": {"tripletCode": triplet, "body": body}}),
+            )
+            .await;
+        assert!(
+            ok(&r, "openInquiry")["inquiry"]["id"].is_string(),
+            "{triplet}: {r}"
+        );
+    }
+    // The personal topic by a phone clerk, who identifies the caller, is accepted.
     let codec = api::graphql::ids::IdCodec::new(&app.state.config.node_id_secret);
     let id = codec.encode(
         api::graphql::ids::NodeType::Customer,
         &api::graphql::ids::NodeKey::Int(basic.id),
     );
     let clerk = app.token_for_user("hq.hq_main.1").await;
-    let r = app.gql(&clerk, OPEN, json!({"input": {"customerId": id, "channel": "PHONE", "tripletCode": "DIG.INFO.FORMS", "body": "שיחה: איפה הטופס?"}})).await;
-    assert!(ok(&r, "openInquiry")["inquiry"]["id"].is_string());
+    let r = app.gql(&clerk, OPEN, json!({"input": {"customerId": id, "channel": "PHONE", "tripletCode": "IT.CERT.RESIDENCY", "taxYear": 2024, "body": "שיחה: אישור תושבות"}})).await;
+    assert!(ok(&r, "openInquiry")["inquiry"]["id"].is_string(), "{r}");
 }
 
 #[tokio::test]

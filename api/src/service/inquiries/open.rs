@@ -164,8 +164,10 @@ pub async fn open_inquiry(
         .await?;
     }
     // R32 (§2.2.1): a customer opens from the personal area only once registered and identified
-    // at the high level (verified mobile and email), so answers may carry personal information.
+    // at the high level (verified mobile and email), so answers may carry personal information;
+    // general information and login help excepted (§4.6).
     if by_customer
+        && limits::needs_high_identification(&triplet.code)
         && !(customer.personal_area_registered
             && customer.verification_level == crate::domain::VerificationLevel::High.code())
     {
