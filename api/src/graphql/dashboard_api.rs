@@ -22,6 +22,23 @@ pub struct StatusCount {
     pub count: i64,
 }
 
+/// Who the inquiries come from (§3: "פילוח אוכלוסיות").
+#[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum Population {
+    /// An individual customer (יחיד).
+    Individual,
+    /// A company (חברה).
+    Company,
+    /// Opened by a representative (מייצג).
+    Representative,
+}
+
+#[derive(SimpleObject)]
+pub struct PopulationCount {
+    pub population: Population,
+    pub count: i64,
+}
+
 #[derive(SimpleObject)]
 pub struct ChannelCount {
     pub channel: String,
@@ -163,6 +180,31 @@ pub struct Dashboard {
 
 #[ComplexObject]
 impl Dashboard {
+    /// Inquiries opened in the period by population (§3 "פילוח אוכלוסיות", R43): opened by a
+    /// representative, or by or for a company or an individual; largest first.
+    async fn by_population(&self, ctx: &Context<'_>) -> GqlResult<Vec<PopulationCount>> {
+        let (svc, _) = ctx.services()?;
+        let mut rows: Vec<PopulationCount> = d::by_population(&svc.db, &self.scope)
+            .await
+            .map_err(ApiError::from)?
+            .into_iter()
+            .filter_map(|r| {
+                let population = match r.key.as_str() {
+                    "INDIVIDUAL" => Population::Individual,
+                    "COMPANY" => Population::Company,
+                    "REPRESENTATIVE" => Population::Representative,
+                    _ => return None,
+                };
+                Some(PopulationCount {
+                    population,
+                    count: r.count,
+                })
+            })
+            .collect();
+        rows.sort_by_key(|p| std::cmp::Reverse(p.count));
+        Ok(rows)
+    }
+
     /// Unread incoming correspondences of open inquiries per handling team, now (R12).
     async fn unread_by_team(&self, ctx: &Context<'_>) -> GqlResult<Vec<TeamCount>> {
         let (svc, _) = ctx.services()?;

@@ -137,6 +137,37 @@ pub async fn open_age_buckets(
     Ok(out)
 }
 
+/// Inquiries in the scope by population (§3: "פילוח אוכלוסיות", R43): opened by a
+/// representative; otherwise by or for a company, or an individual. Grouped in SQL.
+pub async fn by_population(
+    db: &DatabaseConnection,
+    s: &DashboardScope,
+) -> Result<Vec<KeyCount>, DbErr> {
+    let backend = db.get_database_backend();
+    let p = |n| placeholder(backend, n);
+    let mut values: Vec<Value> = vec![s.from.into(), s.to.into()];
+    let office = match s.office_id {
+        Some(o) => {
+            values.push(o.into());
+            format!(" AND i.office_id = {}", p(3))
+        }
+        None => String::new(),
+    };
+    let sql = format!(
+        "SELECT CASE WHEN i.representative_id IS NOT NULL THEN 'REPRESENTATIVE' \
+                     WHEN c.is_company THEN 'COMPANY' ELSE 'INDIVIDUAL' END AS key, \
+                COUNT(*) AS count \
+         FROM inquiries i JOIN customers c ON c.id = i.customer_id \
+         WHERE i.opened_at >= {} AND i.opened_at < {}{office} \
+         GROUP BY 1",
+        p(1),
+        p(2),
+    );
+    KeyCount::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
+        .all(db)
+        .await
+}
+
 /// SLA figures of the inquiries closed in the period, per group (§2.1.7, issue 5).
 #[derive(Debug, Clone, PartialEq, FromQueryResult)]
 pub struct SlaGroup {

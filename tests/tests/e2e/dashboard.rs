@@ -25,6 +25,31 @@ async fn r43_r23_dashboard_counts_in_sql_with_waiting_counted_as_handled() {
     assert_eq!(sum("byChannel"), total);
     assert_eq!(sum("byTeam"), total);
     assert_eq!(sum("byTriplet"), total);
+    // Populations (§3 "פילוח אוכלוסיות", R43) partition the same inquiries.
+    let r = app
+        .gql(
+            &hq,
+            "{ dashboard { total byPopulation { population count } } }",
+            json!({}),
+        )
+        .await;
+    let pops = ok_data(&r)["dashboard"]["byPopulation"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(
+        pops.iter()
+            .map(|p| p["count"].as_i64().unwrap())
+            .sum::<i64>(),
+        r["data"]["dashboard"]["total"].as_i64().unwrap()
+    );
+    let kinds: Vec<&str> = pops
+        .iter()
+        .map(|p| p["population"].as_str().unwrap())
+        .collect();
+    for k in ["INDIVIDUAL", "REPRESENTATIVE"] {
+        assert!(kinds.contains(&k), "{kinds:?}");
+    }
     let handled_expected: i64 = d["byStatus"]
         .as_array()
         .unwrap()
@@ -85,6 +110,11 @@ async fn r23_waiting_for_the_customer_is_not_open_backlog() {
     );
     ok(&app.gql(&clerk, CHANGE, json!({"input": {"inquiryId": inq["id"], "status": "WAITING_FOR_CUSTOMER", "proposedSolution": "חסר אישור", "responseToCustomer": "נא לצרף אישור"}})).await, "changeStatus");
     assert_eq!(young(&app, &hq).await, before, "waiting is handled");
+}
+
+fn ok_data(r: &serde_json::Value) -> &serde_json::Value {
+    assert!(r.get("errors").is_none(), "{r}");
+    &r["data"]
 }
 
 const SLA_Q: &str = "query($f: DateTime, $o: ID){ dashboard(from: $f, officeId: $o) { sla { total { closed withinTarget shareWithinTarget medianWorkingTime } byOffice { office { id } sla { closed withinTarget medianWorkingTime } } byTeam { team { id } sla { closed } } byTriplet { triplet { code } sla { closed withinTarget medianWorkingTime } } } } }";
