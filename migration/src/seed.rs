@@ -677,7 +677,7 @@ pub async fn run(
             let t = t.min(cx.now);
             let reason = (status == "CLOSED_WITHOUT_TREATMENT").then_some("DUPLICATE_INQUIRY");
             let note = if status == "CLOSED_BY_SYSTEM" {
-                Some("נסגרה אוטומטית: אין מענה מהלקוח במשך 3 חודשים")
+                Some("נסגרה ע\"י המערכת: אין מענה מהלקוח במשך שלושה חודשים")
             } else {
                 reason.map(|_| "פנייה כפולה")
             };

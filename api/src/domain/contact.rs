@@ -29,7 +29,7 @@ pub fn destination(
     };
     let Some(addr) = addr.filter(|_| verified) else {
         return Err(DomainError::forbidden(format!(
-            "ללקוח אין {what} רשום ומאומת; לא ניתן לשלוח (R40)"
+            "ללקוח אין {what} רשום ומאומת, ולכן לא ניתן לשלוח."
         )));
     };
     if let Some(req) = requested {
@@ -39,7 +39,7 @@ pub fn destination(
         };
         if !same {
             return Err(DomainError::forbidden(
-                "ניתן לשלוח רק לכתובת הרשומה והמאומתת של הלקוח (R40)",
+                "ניתן לשלוח רק לכתובת הדוא\"ל או למספר הטלפון הנייד הרשומים והמאומתים של הלקוח.",
             ));
         }
     }

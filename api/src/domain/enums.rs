@@ -90,7 +90,7 @@ vocabulary! {
         CrmTrustee => ("נאמן CRM", "CRM trustee"),
         OfficeManager => ("מנהל משרד", "Office manager"),
         DeputyOfficeManager => ("סגן מנהל משרד", "Deputy office manager"),
-        HqMainTeam => ("צוות ראשי – מטה", "HQ main team"),
+        HqMainTeam => ("צוות ראשי – מנהלת פניות מע\"מ ומס הכנסה", "HQ main team"),
         DataScientist => ("מדען נתונים", "Data scientist"),
         Auditor => ("מבקר", "Auditor"),
         Admin => ("מנהל מערכת", "Administrator"),
@@ -129,7 +129,7 @@ vocabulary! {
         VatDealerOffice => ("משרד תיק העוסק", "Office of the dealer file"),
         VatNewDealer => ("משרד לפי מען העסק", "Office by business address"),
         RealEstateNational => ("היחידה הארצית – מקרקעין", "National real-estate unit"),
-        HqMainTeam => ("צוות ראשי – מטה", "HQ main team"),
+        HqMainTeam => ("צוות ראשי – מנהלת פניות מע\"מ ומס הכנסה", "HQ main team"),
         RegistryUnit => ("מרשם המייצגים", "Representatives registry"),
         CompensationFund => ("קרן פיצויים", "Compensation fund"),
     }
@@ -144,7 +144,7 @@ vocabulary! {
         Withholding => ("ניכויים", "Withholding"),
         Registry => ("מרשם המייצגים", "Representatives registry"),
         Compensation => ("קרן פיצויים", "Compensation fund"),
-        Digital => ("שירותים דיגיטליים", "Digital services"),
+        Digital => ("שירותים דיגיטליים ומידע כללי", "Digital services and general information"),
     }
 }
 

@@ -27,7 +27,7 @@ pub fn check_open_limit(
         return Err(DomainError::new(
             ErrorCode::OpenInquiryLimit,
             format!(
-                "ללקוח כבר {MAX_OPEN_PER_TRIPLET} פניות פתוחות באותו נושא. ניתן להמשיך להתכתב בפניות הקיימות."
+                "כבר קיימות {MAX_OPEN_PER_TRIPLET} פניות פתוחות בנושא זה. ניתן להמשיך להתכתב בפניות הקיימות."
             ),
         ));
     }
@@ -42,7 +42,7 @@ pub fn check_tax_year(
 ) -> Result<(), DomainError> {
     match tax_year {
         None if required => Err(DomainError::validation(
-            "שנת מס היא שדה חובה בשלשה זו (taxYear is required for this triplet)",
+            "שנת המס היא שדה חובה בנושא זה (taxYear is required for this triplet)",
         )),
         Some(y) if !(1990..=current_year + 1).contains(&y) => Err(DomainError::validation(
             format!("taxYear must be between 1990 and {}", current_year + 1),

@@ -31,7 +31,16 @@ pub fn status_notice(status: Status, number: i64, kind: ActivityKind) -> Option<
                  באתר רשות המסים. ניתן להוסיף התכתבות לפנייה בתוך 14 יום ממועד הסגירה."
             ),
         ),
-        Status::ClosedHandled | Status::ClosedWithoutTreatment => (
+        // Closed without treatment (a duplicate, not opened in the client's name, ...): nothing
+        // was handled; the answer and the reason are in the personal area.
+        Status::ClosedWithoutTreatment => (
+            format!("פנייתך מספר {number} נסגרה"),
+            format!(
+                "פנייתך מספר {number} נסגרה ללא טיפול. המענה וסיבת הסגירה מופיעים באזור האישי \
+                 באתר רשות המסים. ניתן להוסיף התכתבות לפנייה בתוך 14 יום ממועד הסגירה."
+            ),
+        ),
+        Status::ClosedHandled => (
             format!("הטיפול בפנייתך מספר {number} הסתיים"),
             format!(
                 "הטיפול בפנייתך מספר {number} הסתיים. המענה מופיע באזור האישי באתר רשות המסים. \
@@ -77,15 +86,19 @@ mod tests {
         );
         for (s, says) in [
             (Status::ClosedHandled, "הטיפול בפנייתך מספר 7 הסתיים"),
-            (
-                Status::ClosedWithoutTreatment,
-                "הטיפול בפנייתך מספר 7 הסתיים",
-            ),
+            (Status::ClosedWithoutTreatment, "פנייתך מספר 7 נסגרה"),
             // R22: the system closed it; nobody handled it, so it must not say so.
             (Status::ClosedBySystem, "פנייתך מספר 7 נסגרה"),
         ] {
             let n = status_notice(s, 7, ActivityKind::Sms).unwrap();
             assert!(n.body.contains(says), "{n:?}");
+            if s == Status::ClosedWithoutTreatment {
+                let e = status_notice(s, 7, ActivityKind::Email).unwrap();
+                assert!(
+                    e.body.contains("נסגרה ללא טיפול") && !e.body.contains("הטיפול"),
+                    "{e:?}"
+                );
+            }
             if s == Status::ClosedBySystem {
                 let e = status_notice(s, 7, ActivityKind::Email).unwrap();
                 assert!(

@@ -168,7 +168,7 @@ pub fn route(triplet: TripletRouting<'_>, customer: &CustomerFile, channel: Chan
     match office {
         Some(office) => Route::to(&office, team),
         None => Route::hq_main(
-            "לא ניתן לנתב: חסרה כתובת מגורים במרשם האוכלוסין (no residence address to route by)",
+            "לא ניתן לנתב את הפנייה: חסרה כתובת מגורים במרשם האוכלוסין. הפנייה הועברה לצוות ראשי – מנהלת פניות מע\"מ ומס הכנסה.",
         ),
     }
 }

@@ -195,7 +195,7 @@ impl InvalidReason {
                 "The file name is too long. It can have up to 200 characters.",
             ),
             Self::FileNameHasPath => (
-                "שם הקובץ לא יכול לכלול את התווים / או \\ או שתי נקודות רצופות.",
+                "שם הקובץ אינו יכול לכלול את התווים / או \\ או שתי נקודות רצופות.",
                 "The file name must not contain / or \\ or two dots in a row.",
             ),
             Self::FileNameBadCharacters => (

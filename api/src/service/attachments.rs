@@ -39,7 +39,7 @@ pub async fn add(
 ) -> Result<Added, DomainError> {
     check_len("clerkNote", input.clerk_note.as_deref(), 2_000)?;
     let file_name = sanitize::safe_file_name(&input.file_name)
-        .map_err(|r| DomainError::validation(r.message_en()))?;
+        .map_err(|r| DomainError::validation(format!("{} ({})", r.message_he(), r.message_en())))?;
     let (direction, customer_id, rep_id, user_id) = match actor.principal.kind {
         PrincipalKind::Customer(c) => (Direction::FromCustomer, Some(c), None, None),
         PrincipalKind::Representative(r) => (Direction::FromRepresentative, None, Some(r), None),
@@ -329,7 +329,7 @@ async fn close_for_rejected_file(
             author_customer_id: None,
             author_representative_id: None,
             author_user_id: None,
-            body: format!("{message} ניתן לפתוח פנייה חדשה ולצרף קובץ תקין."),
+            body: format!("{message} לכן הפנייה נסגרה על ידי המערכת. ניתן לפתוח פנייה חדשה ולצרף אליה קובץ תקין."),
             at: now,
         },
     )

@@ -102,7 +102,7 @@ pub async fn expansion(
         .map_err(DomainError::internal)?
     {
         return Err(DomainError::forbidden(
-            "נדרש זיהוי נוסף פעם ביום לפני הצגת הרחבת מידע: השתמשו ב-reauthenticate (extra identification required today)",
+            "לצפייה בהרחבת מידע נדרש זיהוי נוסף פעם ביום (סיסמת שע\"מ). יש לבצע זיהוי נוסף (reauthenticate).",
         ));
     }
     Ok(svc.registry.lookup(&customer))

@@ -70,10 +70,8 @@ pub async fn resolve_view(
 /// Parses a search text (R45), with clear errors.
 pub fn parse_search(text: &str) -> Result<SearchQuery, DomainError> {
     search::parse_search(text).map_err(|e| match e {
-        SearchError::Empty => DomainError::validation("search text is empty"),
-        SearchError::TooLong => DomainError::validation("search text is limited to 100 characters"),
-        SearchError::TooShort => {
-            DomainError::validation("a `*` search needs at least 2 other characters")
+        e @ (SearchError::Empty | SearchError::TooLong | SearchError::TooShort) => {
+            DomainError::validation(format!("{} ({})", e.message_he(), e.message_en()))
         }
     })
 }

@@ -180,7 +180,7 @@ pub async fn open_inquiry(
     // contact channels, not through the personal area.
     if by_customer && !svc.reference.cities.contains_key(&customer.residence_city) {
         return Err(DomainError::forbidden(
-            "תושב חוץ פונה לרשות המסים באמצעות נציג בישראל (סעיף 60 לחוק מע\"מ) או בערוצי הקשר המפורסמים באתר רשות המסים",
+            "לא נמצאה במרשם האוכלוסין כתובת מגורים בישראל, ולכן לא ניתן לפתוח פנייה באזור האישי. תושב חוץ שיש לו פעילות עסקית בישראל פונה באמצעות נציגו בישראל (סעיף 60 לחוק מע\"מ); פונים אחרים יכולים לפנות בערוצי הקשר המפורטים באתר רשות המסים.",
         ));
     }
     let open = writes::open_on_triplet(&txn, customer.id, &triplet.code).await?;
@@ -306,8 +306,11 @@ pub(crate) fn resolve_team(
         hq.id,
         team.id,
         Some(format!(
-            "לא נמצא צוות {} במשרד {}; הועבר לצוות הראשי",
-            route.team_kind, route.office
+            "לא נמצא {} ב{}; הפנייה הועברה לצוות ראשי – מנהלת פניות מע\"מ ומס הכנסה",
+            r.team_kind(&route.team_kind)
+                .map_or(route.team_kind.as_str(), |k| k.name_he.as_str()),
+            r.office_by_code(&route.office)
+                .map_or(route.office.as_str(), |o| o.name_he.as_str()),
         )),
     ))
 }
