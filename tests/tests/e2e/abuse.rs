@@ -53,6 +53,36 @@ async fn r31_hostile_documents_are_refused_fast() {
         (400, Some("QUERY_TOO_COMPLEX")),
         "{r}"
     );
+    // However the aliases are spaced, and through a fragment used many times.
+    for form in ["a{i} : me {{ kind }} ", "a{i}:me{{kind}} "] {
+        let aliases: String = (0..1000)
+            .map(|i| {
+                form.replace("{i}", &i.to_string())
+                    .replace("{{", "{")
+                    .replace("}}", "}")
+            })
+            .collect();
+        let r = app.gql(&t, &format!("{{ {aliases} }}"), json!({})).await;
+        assert_eq!(error_code(&r), Some("QUERY_TOO_COMPLEX"), "{form}: {r}");
+    }
+    let spreads: String = (0..20).map(|i| format!("x{i}: me {{ ...F }} ")).collect();
+    let r = app
+        .gql(
+            &t,
+            &format!("{{ {spreads} }} fragment F on Viewer {{ a: kind b: kind }}"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_code(&r), Some("QUERY_TOO_COMPLEX"), "{r}");
+    let few: String = (0..4).map(|i| format!("x{i}: me {{ ...F }} ")).collect();
+    let r = app
+        .gql(
+            &t,
+            &format!("{{ {few} }} fragment F on Viewer {{ a: kind b: kind }}"),
+            json!({}),
+        )
+        .await;
+    assert!(r.get("errors").is_none(), "12 aliases are allowed: {r}");
     // A batch of 500 operations is not accepted (batching is off).
     let batch: Vec<_> = (0..500)
         .map(|_| json!({"query": "{ me { kind } }"}))
