@@ -415,9 +415,13 @@ async fn resolve_node(ctx: &Context<'_>, id: &ID) -> GqlResult<Option<Node>> {
             if !p.is_staff() {
                 return Ok(None);
             }
+            // The same rows as `responseTemplates`: the viewer's office's and the general ones.
+            let (svc, actor) = ctx.services()?;
+            let office = svc.staff(&svc.db, &actor).await?.office_id;
             crate::store::templates::find(&s.db, int(&key)?)
                 .await
                 .map_err(ApiError::from)?
+                .filter(|t| t.office_id.is_none() || office.is_none() || t.office_id == office)
                 .map(|t| Node::ResponseTemplate(super::templates_api::ResponseTemplate(t)))
         }
         // Attachments are reached through their inquiry; their ids serve the download endpoint.

@@ -35,6 +35,18 @@ async fn r42_a_template_is_used_only_after_the_office_manager_approves_it() {
     let r = app.gql(&clerk, CREATE, json!({"i": {"title": "בקשת מסמכים", "bodyHe": "שלום {customerName}, לצורך הטיפול בפנייה {inquiryNumber} נבקש לצרף את טופס 106."}})).await;
     let tpl = ok(&r, "createResponseTemplate")["template"].clone();
     assert_eq!(tpl["status"], "DRAFT");
+    // Through `node`, a clerk of another office finds the draft no more than in its list.
+    let other = if office == "it_haifa" {
+        "it_ta1.it_assess.1"
+    } else {
+        "it_haifa.it_assess.1"
+    };
+    let other = app.token_for_user(other).await;
+    let node = "query($id: ID!){ node(id: $id){ id } }";
+    let r = app.gql(&other, node, json!({"id": tpl["id"]})).await;
+    assert!(r["data"]["node"].is_null(), "another office's draft: {r}");
+    let r = app.gql(&clerk, node, json!({"id": tpl["id"]})).await;
+    assert_eq!(r["data"]["node"]["id"], tpl["id"], "the own office's: {r}");
     // A draft cannot answer the customer.
     let change = json!({"input": {"inquiryId": inq["id"], "status": "WAITING_FOR_CUSTOMER", "proposedSolution": "חסר טופס", "templateId": tpl["id"]}});
     let r = app.gql(&clerk, CHANGE, change.clone()).await;
