@@ -83,6 +83,10 @@ fn count_aliases(
     }
 }
 
+/// What one request costs against the per-minute limit (`rateLimit.cost`); the query's size is
+/// bounded separately by the depth, complexity and alias limits.
+pub const REQUEST_COST: u32 = 1;
+
 /// Largest JSON request body accepted (413 beyond it).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// Largest multipart (upload) body: one 10 MB file and its envelope.
@@ -166,6 +170,8 @@ async fn graphql_ws(
                         request_id,
                         scope,
                         reads: Default::default(),
+                        rate: None,
+                        websocket: true,
                     });
                     Ok(data)
                 })
@@ -346,11 +352,12 @@ async fn graphql(
         Ok(p) => p,
         Err(err) => return error_response(StatusCode::UNAUTHORIZED, &err, graphql_media),
     };
-    match state
+    let charged = state
         .rate_limiter
-        .charge(&principal.subject(), 1, state.clock.now())
-        .await
-    {
+        .charge(&principal.subject(), REQUEST_COST, state.clock.now())
+        .await;
+    let rate = charged.as_ref().ok().copied();
+    match charged {
         Ok(d) if !d.allowed => {
             let wait = (d.reset_at - state.clock.now()).num_seconds().max(1);
             let err = ApiError::new(
@@ -399,6 +406,8 @@ async fn graphql(
         request_id,
         scope,
         reads: reads.clone(),
+        rate,
+        websocket: false,
     };
     let mut resp = match tokio::time::timeout(
         EXECUTION_TIMEOUT,

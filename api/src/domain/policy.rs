@@ -105,7 +105,13 @@ pub const POLICY: &[(&str, &[&str], Rule)] = &[
             "offices",
             "suggestTriplets",
             "nonWorkingDays",
+            "rateLimit",
         ],
+        PUBLIC,
+    ),
+    (
+        "RateLimit",
+        &["cost", "limit", "remaining", "resetAt"],
         PUBLIC,
     ),
     ("QueryRoot", &["customers", "teams"], STAFF_ONLY),

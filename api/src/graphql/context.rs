@@ -30,6 +30,11 @@ pub struct RequestCtx {
     pub scope: ReadScope,
     /// Personal-data reads of this request, for its audit row.
     pub reads: super::guards::SharedReadLog,
+    /// What this request was charged against the principal's rate limit (HTTP only).
+    pub rate: Option<crate::infra::ratelimit::RateDecision>,
+    /// A graphql-transport-ws connection: subscriptions only (queries and mutations go through
+    /// POST /graphql, with its limits and audit).
+    pub websocket: bool,
 }
 
 pub trait CtxExt {

@@ -55,7 +55,17 @@ impl Extension for PolicyGuardExtension {
         info: ResolveInfo<'_>,
         next: NextResolve<'_>,
     ) -> ServerResult<Option<Value>> {
-        // Introspection is gated at the transport (staff only).
+        // Over WebSocket only subscriptions: queries and mutations take POST /graphql, where the
+        // alias and rate limits, the introspection gate and the audit apply.
+        if info.path_node.parent.is_none()
+            && info.parent_type != "SubscriptionRoot"
+            && ctx.data_opt::<RequestCtx>().is_some_and(|r| r.websocket)
+        {
+            let mut e =
+                forbidden("only subscriptions are served over WebSocket; use POST /graphql");
+            e.path = vec![PathSegment::Field(info.name.to_string())];
+            return Err(e);
+        }
         // List elements were authorised with their field; introspection is gated at the transport.
         if info.parent_type.starts_with('[')
             || info.parent_type.starts_with("__")

@@ -56,9 +56,32 @@ pub struct Viewer {
 
 const MAX_NODES: usize = 100;
 
+/// The caller's request budget (`rateLimit`).
+#[derive(async_graphql::SimpleObject)]
+pub struct RateLimit {
+    /// What this request cost.
+    pub cost: i64,
+    /// Requests allowed per minute.
+    pub limit: i64,
+    /// Left in the current minute.
+    pub remaining: i64,
+    /// When the minute's budget is renewed.
+    pub reset_at: chrono::DateTime<chrono::Utc>,
+}
+
 #[Object]
 #[allow(clippy::too_many_arguments)]
 impl CoreQuery {
+    /// Where the caller stands against its per-minute request limit, after this request (as
+    /// GitHub's `rateLimit`); null over WebSocket, where subscriptions are not charged.
+    async fn rate_limit(&self, ctx: &Context<'_>) -> GqlResult<Option<RateLimit>> {
+        Ok(ctx.req()?.rate.map(|d| RateLimit {
+            cost: i64::from(crate::http::REQUEST_COST),
+            limit: i64::from(d.limit),
+            remaining: i64::from(d.remaining),
+            reset_at: d.reset_at,
+        }))
+    }
     /// Who is asking.
     async fn me(&self, ctx: &Context<'_>) -> GqlResult<Viewer> {
         let p = ctx.principal()?;

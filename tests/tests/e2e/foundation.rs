@@ -220,14 +220,32 @@ async fn per_user_rate_limit_answers_429_with_retry_after() {
     let app = TestApp::spawn_with(|c| c.rate_limit_per_minute = 5).await;
     let t = app.token("CLERK").await;
     let other = app.token("CUSTOMER").await;
-    let q = json!({ "query": "{ me { kind } }" });
+    let q = json!({ "query": "{ me { kind } rateLimit { cost limit remaining resetAt } }" });
     // Pin the clock mid-window so the five requests share one window.
     let now = chrono::Utc::now();
     let minute = now.timestamp() - now.timestamp().rem_euclid(60);
     app.clock
         .set(chrono::DateTime::from_timestamp(minute + 10, 0).unwrap());
     for i in 0..5 {
-        assert_eq!(app.post(Some(&t), q.clone()).await.0, 200, "request {i}");
+        let (status, body) = app.post(Some(&t), q.clone()).await;
+        assert_eq!(status, 200, "request {i}");
+        // `rateLimit` tells the client where it stands (GRAPHQL.md), after this request.
+        let rl = &body["data"]["rateLimit"];
+        assert_eq!(
+            (rl["cost"].as_i64(), rl["limit"].as_i64()),
+            (Some(1), Some(5)),
+            "{body}"
+        );
+        assert_eq!(rl["remaining"].as_i64(), Some(4 - i), "{body}");
+        assert_eq!(
+            rl["resetAt"]
+                .as_str()
+                .unwrap()
+                .parse::<chrono::DateTime<chrono::Utc>>()
+                .unwrap()
+                .timestamp(),
+            minute + 60
+        );
     }
     let resp = app
         .http

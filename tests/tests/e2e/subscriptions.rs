@@ -61,6 +61,35 @@ async fn a_new_inquiry_reaches_the_teams_subscription() {
     assert!(msg["payload"]["data"].is_null());
 }
 
+/// Over WebSocket only subscriptions are served: a query, a mutation or introspection sent there
+/// would skip POST /graphql's alias and rate limits, introspection gate and audit.
+#[tokio::test]
+async fn queries_mutations_and_introspection_are_refused_over_websocket() {
+    let app = TestApp::spawn().await;
+    let (t, _) = customer(&app).await;
+    for q in [
+        "{ me { kind } }",
+        "{ __schema { types { name } } }",
+        "mutation { reauthenticate(input: {code: \"123456\"}) { validUntil } }",
+    ] {
+        let mut s = Subscription::start(app.addr, &t, q, json!({}))
+            .await
+            .unwrap();
+        let msg = s.next_json().await.unwrap();
+        let refused = msg["type"] == "error"
+            || msg["payload"]["errors"][0]["extensions"]["code"] == "FORBIDDEN";
+        assert!(refused, "{q}: {msg}");
+        assert!(
+            msg["payload"]["data"].is_null() || msg["payload"]["data"]["me"].is_null(),
+            "{q}: {msg}"
+        );
+        assert!(
+            !msg.to_string().contains("__Schema") && !msg.to_string().contains("\"types\""),
+            "{q}: {msg}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn two_replicas_share_events_through_redis() {
     if std::env::var("REDIS_URL").is_err() || std::env::var("TEST_DATABASE_URL").is_err() {
