@@ -52,54 +52,58 @@ impl AuditQuery {
         filter: Option<AuditLogFilter>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> GqlResult<Connection<String, AuditEntry>> {
-        let f = filter.unwrap_or_default();
-        for v in [&f.operation, &f.actor_kind, &f.outcome]
-            .into_iter()
-            .flatten()
-        {
-            if v.len() > 64 {
-                return Err(
-                    ApiError::validation("filter values are limited to 64 characters").into(),
-                );
+    ) -> GqlResult<Option<Connection<String, AuditEntry>>> {
+        let r: GqlResult<Connection<String, AuditEntry>> = async {
+            let f = filter.unwrap_or_default();
+            for v in [&f.operation, &f.actor_kind, &f.outcome]
+                .into_iter()
+                .flatten()
+            {
+                if v.len() > 64 {
+                    return Err(
+                        ApiError::validation("filter values are limited to 64 characters").into(),
+                    );
+                }
             }
+            let s = ctx.shared()?;
+            let page: PageArgs<(DateTime<Utc>, i64)> =
+                PageArgs::parse(&s.ids, first, after, None, None)?;
+            let had = page.cursor.is_some();
+            let filter = AuditFilter {
+                operation: f.operation,
+                actor_kind: f.actor_kind,
+                actor_id: f.actor_id,
+                outcome: f.outcome,
+                from: f.from,
+                to: f.to,
+            };
+            let (rows, more) = audit::list(&s.db, &filter, page.cursor, page.limit)
+                .await
+                .map_err(ApiError::from)?;
+            let (prev, next) = page_flags(false, had, more);
+            let mut conn = Connection::new(prev, next);
+            for r in rows {
+                let cursor = cursor_of(&s.ids, &(r.at, r.id))?;
+                conn.edges.push(Edge::new(
+                    cursor,
+                    AuditEntry {
+                        at: r.at,
+                        request_id: r.request_id,
+                        actor_kind: r.actor_kind,
+                        actor_id: r.actor_id,
+                        roles: r.roles,
+                        operation: r.operation,
+                        object_type: r.object_type,
+                        object_ids: r.object_ids,
+                        fields: r.fields,
+                        outcome: r.outcome,
+                        details: r.details,
+                    },
+                ));
+            }
+            Ok(conn)
         }
-        let s = ctx.shared()?;
-        let page: PageArgs<(DateTime<Utc>, i64)> =
-            PageArgs::parse(&s.ids, first, after, None, None)?;
-        let had = page.cursor.is_some();
-        let filter = AuditFilter {
-            operation: f.operation,
-            actor_kind: f.actor_kind,
-            actor_id: f.actor_id,
-            outcome: f.outcome,
-            from: f.from,
-            to: f.to,
-        };
-        let (rows, more) = audit::list(&s.db, &filter, page.cursor, page.limit)
-            .await
-            .map_err(ApiError::from)?;
-        let (prev, next) = page_flags(false, had, more);
-        let mut conn = Connection::new(prev, next);
-        for r in rows {
-            let cursor = cursor_of(&s.ids, &(r.at, r.id))?;
-            conn.edges.push(Edge::new(
-                cursor,
-                AuditEntry {
-                    at: r.at,
-                    request_id: r.request_id,
-                    actor_kind: r.actor_kind,
-                    actor_id: r.actor_id,
-                    roles: r.roles,
-                    operation: r.operation,
-                    object_type: r.object_type,
-                    object_ids: r.object_ids,
-                    fields: r.fields,
-                    outcome: r.outcome,
-                    details: r.details,
-                },
-            ));
-        }
-        Ok(conn)
+        .await;
+        r.map(Some)
     }
 }

@@ -186,23 +186,30 @@ pub struct LearningQuery;
 #[Object]
 impl LearningQuery {
     /// Every registered classifier version, newest first.
-    async fn classifier_models(&self, ctx: &Context<'_>) -> GqlResult<Vec<ClassifierModel>> {
-        let (svc, _) = ctx.services()?;
-        let rows = crate::store::learning::models(&svc.db)
-            .await
-            .map_err(ApiError::from)?;
-        let acceptance = std::sync::Arc::new(
-            crate::store::learning::weekly_acceptance(&svc.db)
+    async fn classifier_models(
+        &self,
+        ctx: &Context<'_>,
+    ) -> GqlResult<Option<Vec<ClassifierModel>>> {
+        let r: GqlResult<Vec<ClassifierModel>> = async {
+            let (svc, _) = ctx.services()?;
+            let rows = crate::store::learning::models(&svc.db)
                 .await
-                .map_err(ApiError::from)?,
-        );
-        Ok(rows
-            .into_iter()
-            .map(|row| ClassifierModel {
-                row,
-                acceptance: acceptance.clone(),
-            })
-            .collect())
+                .map_err(ApiError::from)?;
+            let acceptance = std::sync::Arc::new(
+                crate::store::learning::weekly_acceptance(&svc.db)
+                    .await
+                    .map_err(ApiError::from)?,
+            );
+            Ok(rows
+                .into_iter()
+                .map(|row| ClassifierModel {
+                    row,
+                    acceptance: acceptance.clone(),
+                })
+                .collect())
+        }
+        .await;
+        r.map(Some)
     }
 
     /// Clerks' current triplet validations as training data, oldest first, personal data
@@ -213,25 +220,29 @@ impl LearningQuery {
         ctx: &Context<'_>,
         #[graphql(default = 0)] after: i64,
         #[graphql(default = 100)] first: i32,
-    ) -> GqlResult<Vec<FeedbackExample>> {
-        let (svc, actor) = ctx.services()?;
-        if !(1..=1000).contains(&first) {
-            return Err(ApiError::validation("first must be between 1 and 1000").into());
+    ) -> GqlResult<Option<Vec<FeedbackExample>>> {
+        let r: GqlResult<Vec<FeedbackExample>> = async {
+            let (svc, actor) = ctx.services()?;
+            if !(1..=1000).contains(&first) {
+                return Err(ApiError::validation("first must be between 1 and 1000").into());
+            }
+            let items = learning::feedback(svc, &actor, after, first as u64).await?;
+            Ok(items
+                .into_iter()
+                .map(|i| FeedbackExample {
+                    cursor: i.id,
+                    text: i.text,
+                    triplet_code: i.label,
+                    customer_triplet_code: i.customer_label,
+                    verdict: i.verdict,
+                    model_version: i.model_version,
+                    suggested_top1: i.suggested_top1,
+                    validated_at: i.validated_at,
+                })
+                .collect())
         }
-        let items = learning::feedback(svc, &actor, after, first as u64).await?;
-        Ok(items
-            .into_iter()
-            .map(|i| FeedbackExample {
-                cursor: i.id,
-                text: i.text,
-                triplet_code: i.label,
-                customer_triplet_code: i.customer_label,
-                verdict: i.verdict,
-                model_version: i.model_version,
-                suggested_top1: i.suggested_top1,
-                validated_at: i.validated_at,
-            })
-            .collect())
+        .await;
+        r.map(Some)
     }
 }
 

@@ -119,10 +119,14 @@ impl CoreQuery {
 
     /// Fetches any object by its global ID, with the same authorisation as the typed fields.
     /// An ID outside the viewer's scope is NOT_FOUND.
-    async fn node(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Node> {
-        resolve_node(ctx, &id)
-            .await?
-            .ok_or_else(|| ApiError::not_found("object").into())
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Option<Node>> {
+        let r: GqlResult<Node> = async {
+            resolve_node(ctx, &id)
+                .await?
+                .ok_or_else(|| ApiError::not_found("object").into())
+        }
+        .await;
+        r.map(Some)
     }
 
     /// Fetches up to 100 objects by global ID; unknown or out-of-scope IDs resolve to null.
@@ -221,25 +225,31 @@ impl CoreQuery {
         search: Option<String>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> GqlResult<Connection<String, Customer>> {
-        if search.as_ref().is_some_and(|s| s.chars().count() > 100) {
-            return Err(ApiError::validation("search text is limited to 100 characters").into());
+    ) -> GqlResult<Option<Connection<String, Customer>>> {
+        let r: GqlResult<Connection<String, Customer>> = async {
+            if search.as_ref().is_some_and(|s| s.chars().count() > 100) {
+                return Err(
+                    ApiError::validation("search text is limited to 100 characters").into(),
+                );
+            }
+            let s = ctx.shared()?;
+            let page: PageArgs<i64> = PageArgs::parse(&s.ids, first, after, None, None)?;
+            let had = page.cursor.is_some();
+            let (rows, more) =
+                store::people::list_customers(&s.db, search.as_deref(), page.cursor, page.limit)
+                    .await
+                    .map_err(ApiError::from)?;
+            let (prev, next) = page_flags(false, had, more);
+            let mut conn = Connection::new(prev, next);
+            for c in rows {
+                let cursor = super::pagination::cursor_of(&s.ids, &c.id)?;
+                conn.edges
+                    .push(async_graphql::connection::Edge::new(cursor, Customer(c)));
+            }
+            Ok(conn)
         }
-        let s = ctx.shared()?;
-        let page: PageArgs<i64> = PageArgs::parse(&s.ids, first, after, None, None)?;
-        let had = page.cursor.is_some();
-        let (rows, more) =
-            store::people::list_customers(&s.db, search.as_deref(), page.cursor, page.limit)
-                .await
-                .map_err(ApiError::from)?;
-        let (prev, next) = page_flags(false, had, more);
-        let mut conn = Connection::new(prev, next);
-        for c in rows {
-            let cursor = super::pagination::cursor_of(&s.ids, &c.id)?;
-            conn.edges
-                .push(async_graphql::connection::Edge::new(cursor, Customer(c)));
-        }
-        Ok(conn)
+        .await;
+        r.map(Some)
     }
 
     /// The topic tree: main topics with their secondary topics and triplets (§4.1).
@@ -286,18 +296,26 @@ impl CoreQuery {
     }
 
     /// Teams, optionally of one office.
-    async fn teams(&self, ctx: &Context<'_>, office_id: Option<ID>) -> GqlResult<Vec<Team>> {
-        let s = ctx.shared()?;
-        let office = office_id
-            .map(|id| s.ids.decode_int(&id, NodeType::Office))
-            .transpose()?;
-        Ok(s.reference
-            .teams
-            .iter()
-            .filter(|t| office.is_none_or(|o| t.office_id == o))
-            .cloned()
-            .map(Team)
-            .collect())
+    async fn teams(
+        &self,
+        ctx: &Context<'_>,
+        office_id: Option<ID>,
+    ) -> GqlResult<Option<Vec<Team>>> {
+        let r: GqlResult<Vec<Team>> = async {
+            let s = ctx.shared()?;
+            let office = office_id
+                .map(|id| s.ids.decode_int(&id, NodeType::Office))
+                .transpose()?;
+            Ok(s.reference
+                .teams
+                .iter()
+                .filter(|t| office.is_none_or(|o| t.office_id == o))
+                .cloned()
+                .map(Team)
+                .collect())
+        }
+        .await;
+        r.map(Some)
     }
 
     /// Suggests triplets for an inquiry text (R8): ranked leaves with calibrated probabilities,

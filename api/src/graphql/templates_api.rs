@@ -75,18 +75,22 @@ impl TemplateQuery {
         ctx: &Context<'_>,
         triplet_code: Option<String>,
         #[graphql(default = true)] approved_only: bool,
-    ) -> GqlResult<Vec<ResponseTemplate>> {
-        let (svc, actor) = ctx.services()?;
-        let staff = svc.staff(&svc.db, &actor).await?;
-        let rows = crate::store::templates::list(
-            &svc.db,
-            triplet_code.as_deref(),
-            staff.office_id,
-            approved_only,
-        )
-        .await
-        .map_err(ApiError::from)?;
-        Ok(rows.into_iter().map(ResponseTemplate).collect())
+    ) -> GqlResult<Option<Vec<ResponseTemplate>>> {
+        let r: GqlResult<Vec<ResponseTemplate>> = async {
+            let (svc, actor) = ctx.services()?;
+            let staff = svc.staff(&svc.db, &actor).await?;
+            let rows = crate::store::templates::list(
+                &svc.db,
+                triplet_code.as_deref(),
+                staff.office_id,
+                approved_only,
+            )
+            .await
+            .map_err(ApiError::from)?;
+            Ok(rows.into_iter().map(ResponseTemplate).collect())
+        }
+        .await;
+        r.map(Some)
     }
 }
 

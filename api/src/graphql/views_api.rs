@@ -101,13 +101,17 @@ pub struct SavedViewQuery;
 #[Object]
 impl SavedViewQuery {
     /// The viewer's saved views, by name (staff).
-    async fn saved_views(&self, ctx: &Context<'_>) -> GqlResult<Vec<SavedView>> {
-        let (svc, actor) = ctx.services()?;
-        Ok(svc_views::saved_views(svc, &actor)
-            .await?
-            .into_iter()
-            .map(SavedView)
-            .collect())
+    async fn saved_views(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<SavedView>>> {
+        let r: GqlResult<Vec<SavedView>> = async {
+            let (svc, actor) = ctx.services()?;
+            Ok(svc_views::saved_views(svc, &actor)
+                .await?
+                .into_iter()
+                .map(SavedView)
+                .collect())
+        }
+        .await;
+        r.map(Some)
     }
 }
 

@@ -26,6 +26,28 @@ async fn r31_denied_fields_are_null_with_forbidden_at_their_path() {
     );
 }
 
+/// GRAPHQL.md: a field the viewer may not read resolves to null with FORBIDDEN at its path, and
+/// only that field: a customer asking for staff-only lists beside `me` still gets `me`.
+#[tokio::test]
+async fn r31_a_forbidden_top_level_field_is_null_and_its_siblings_answer() {
+    let app = TestApp::spawn().await;
+    let (t, _) = customer(&app).await;
+    let r = app
+        .gql(&t, "{ me { kind } teams { id } customers(first: 1) { edges { cursor } } auditLog(first: 1) { edges { cursor } } }", json!({}))
+        .await;
+    assert_eq!(r["data"]["me"]["kind"], "CUSTOMER", "{r}");
+    for field in ["teams", "customers", "auditLog"] {
+        assert!(r["data"][field].is_null(), "{field}: {r}");
+        let e = r["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["path"] == json!([field]))
+            .unwrap_or_else(|| panic!("no error at {field}: {r}"));
+        assert_eq!(e["extensions"]["code"], "FORBIDDEN");
+    }
+}
+
 #[tokio::test]
 async fn r31_r33_representatives_see_their_clients_with_masked_national_ids() {
     let app = TestApp::spawn().await;
