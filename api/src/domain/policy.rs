@@ -114,6 +114,7 @@ pub const POLICY: &[(&str, &[&str], Rule)] = &[
         &["cost", "limit", "remaining", "resetAt"],
         PUBLIC,
     ),
+    ("TripletDetail", &["code", "nameHe", "nameEn"], PUBLIC),
     ("QueryRoot", &["customers", "teams"], STAFF_ONLY),
     (
         "MutationRoot",
@@ -561,6 +562,7 @@ pub const POLICY: &[(&str, &[&str], Rule)] = &[
             "code",
             "main",
             "secondary",
+            "detail",
             "detailHe",
             "detailEn",
             "nameHe",

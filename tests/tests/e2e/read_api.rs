@@ -249,7 +249,7 @@ async fn a_page_of_50_with_nested_objects_costs_at_most_8_statements() {
 async fn topic_tree_and_reference_data() {
     let app = TestApp::spawn().await;
     let t = app.token("CUSTOMER").await;
-    let r = app.gql(&t, "{ topicTree { code nameHe children { code triplets(selectableOnly: true) { code taxYearRequired } } } triplet(code: \"IT.MEDICAL.COMMITTEE\") { nameHe routing defaultTeamCode } }", json!({})).await;
+    let r = app.gql(&t, "{ topicTree { code nameHe children { code triplets(selectableOnly: true) { code taxYearRequired } } } triplet(code: \"IT.MEDICAL.COMMITTEE\") { nameHe routing defaultTeamCode main { code } secondary { code } detail { code nameHe } } }", json!({})).await;
     assert!(r.get("errors").is_none(), "{r}");
     let mains = r["data"]["topicTree"].as_array().unwrap();
     assert_eq!(mains.len(), 7);
@@ -261,6 +261,22 @@ async fn topic_tree_and_reference_data() {
     assert_eq!(leaves, 100, "customer-selectable triplets");
     assert_eq!(r["data"]["triplet"]["routing"], "MSHM_REGIONAL");
     assert_eq!(r["data"]["triplet"]["defaultTeamCode"], "IT_UNIT17");
+    // The three levels (R4): main, secondary, detail.
+    let t = &r["data"]["triplet"];
+    assert_eq!(
+        (
+            t["main"]["code"].as_str(),
+            t["secondary"]["code"].as_str(),
+            t["detail"]["code"].as_str()
+        ),
+        (Some("IT"), Some("IT.MEDICAL"), Some("COMMITTEE"))
+    );
+    assert!(
+        t["detail"]["nameHe"]
+            .as_str()
+            .is_some_and(|n| n.contains("ועדה")),
+        "{t}"
+    );
 }
 
 #[test]

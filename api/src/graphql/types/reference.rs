@@ -166,6 +166,20 @@ impl Triplet {
             .cloned()
             .map(Topic))
     }
+    /// The third level, the topic detail (פירוט נושא), beside `main` and `secondary`.
+    async fn detail(&self) -> TripletDetail {
+        TripletDetail {
+            code: self
+                .0
+                .code
+                .rsplit('.')
+                .next()
+                .unwrap_or_default()
+                .to_string(),
+            name_he: self.0.detail_he.clone(),
+            name_en: self.0.detail_en.clone(),
+        }
+    }
     /// The detail level's Hebrew name (פירוט נושא).
     async fn detail_he(&self) -> &str {
         &self.0.detail_he
@@ -216,4 +230,13 @@ impl Triplet {
     async fn default_team_code(&self) -> &str {
         &self.0.default_team_kind
     }
+}
+
+/// A triplet's third level, the topic detail (פירוט נושא).
+#[derive(async_graphql::SimpleObject)]
+pub struct TripletDetail {
+    /// The detail segment of the code (`FORM135` in `IT.REFUND.FORM135`).
+    pub code: String,
+    pub name_he: String,
+    pub name_en: String,
 }
