@@ -432,15 +432,24 @@ async fn graphql(
         return error_response(StatusCode::INTERNAL_SERVER_ERROR, &e, graphql_media);
     }
     ensure_codes(&mut resp);
-    let failed_before_execution =
-        resp.data == async_graphql::Value::Null && !resp.errors.is_empty();
+    // GraphQL over HTTP: a request that never executed (parse or validation errors, which carry
+    // no path) is 400 under application/graphql-response+json and has no `data` entry; one whose
+    // execution nulled `data` (an error at a path) executed, so it is 200 with `data: null`.
+    let failed_before_execution = resp.data == async_graphql::Value::Null
+        && !resp.errors.is_empty()
+        && resp.errors.iter().all(|e| e.path.is_empty());
     let status = if failed_before_execution && graphql_media {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
     };
     match serde_json::to_value(&resp) {
-        Ok(body) => json_response(status, body, graphql_media),
+        Ok(mut body) => {
+            if failed_before_execution && let Some(o) = body.as_object_mut() {
+                o.remove("data");
+            }
+            json_response(status, body, graphql_media)
+        }
         Err(e) => error_response(
             StatusCode::INTERNAL_SERVER_ERROR,
             &ApiError::internal(e),

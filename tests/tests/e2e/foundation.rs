@@ -213,6 +213,35 @@ async fn graphql_response_media_type_is_honoured() {
         .unwrap()
         .to_string();
     assert!(ct.starts_with("application/graphql-response+json"), "{ct}");
+    let body: serde_json::Value = resp.json().await.unwrap();
+    assert!(
+        body.get("data").is_none(),
+        "not executed: no data entry: {body}"
+    );
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"],
+        "GRAPHQL_PARSE_FAILED"
+    );
+    // A request that executed answers 200 even when an error nulled `data`.
+    let resp = app
+        .http
+        .post(app.url("/graphql"))
+        .bearer_auth(&t)
+        .header("accept", "application/graphql-response+json")
+        .json(&json!({ "query": "{ inquiryByNumber(number: 1) { id } }" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    let body: serde_json::Value = resp.json().await.unwrap();
+    assert!(
+        body["data"].is_null() && body.get("data").is_some(),
+        "{body}"
+    );
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "NOT_FOUND",
+        "{body}"
+    );
 }
 
 #[tokio::test]
