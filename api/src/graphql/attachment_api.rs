@@ -17,8 +17,8 @@ pub struct Attachment(pub attachment::Model);
 
 #[Object]
 impl Attachment {
-    /// The attachment's ID (for the download endpoint).
-    async fn id(&self, ctx: &Context<'_>) -> ID {
+    /// The attachment's ID (for the download endpoint and `node`).
+    pub async fn id(&self, ctx: &Context<'_>) -> ID {
         super::ids::node_id(
             ctx,
             NodeType::Attachment,

@@ -465,8 +465,27 @@ async fn resolve_node(ctx: &Context<'_>, id: &ID) -> GqlResult<Option<Node>> {
                 .filter(|t| t.office_id.is_none() || office.is_none() || t.office_id == office)
                 .map(|t| Node::ResponseTemplate(super::templates_api::ResponseTemplate(t)))
         }
-        // Attachments are reached through their inquiry; their ids serve the download endpoint.
-        NodeType::Attachment => None,
+        // A file, authorised like its inquiry's `attachments` list: staff who read the inquiry;
+        // the customer side only files shown in the personal area and not refused.
+        NodeType::Attachment => {
+            let row = store::inquiries::attachment(&s.db, int(&key)?)
+                .await
+                .map_err(ApiError::from)?;
+            match row {
+                Some(a)
+                    if (p.is_staff()
+                        || (a.show_on_internet
+                            && matches!(
+                                a.sanitize_status.as_str(),
+                                "CLEAN" | crate::service::attachments::PENDING
+                            )))
+                        && find_inquiry(ctx, a.inquiry_id).await?.is_some() =>
+                {
+                    Some(Node::Attachment(super::attachment_api::Attachment(a)))
+                }
+                _ => None,
+            }
+        }
         NodeType::SavedView => {
             let (svc, actor) = ctx.services()?;
             match crate::service::views::saved_view(svc, &actor, int(&key)?).await {

@@ -472,6 +472,12 @@ async fn r14_the_handling_clerk_hides_annotates_and_shows_a_file_again() {
         files(&app.gql(&t, list, json!({"id": inq["id"]})).await).is_empty(),
         "hidden from the customer"
     );
+    // `node` answers as the list does (Relay object identification).
+    let node = "query($id: ID!){ node(id: $id){ ... on Attachment { fileName } } }";
+    let r = app.gql(&clerk, node, json!({"id": file_id})).await;
+    assert_eq!(r["data"]["node"]["fileName"], "תעודת זהות.pdf", "{r}");
+    let r = app.gql(&t, node, json!({"id": file_id})).await;
+    assert!(r["data"]["node"].is_null(), "hidden: {r}");
     // Refusals: the customer, nothing to change, a clerk outside the business unit.
     let r = app
         .gql(
@@ -515,5 +521,10 @@ async fn r14_the_handling_clerk_hides_annotates_and_shows_a_file_again() {
     assert_eq!(
         files(&app.gql(&t, list, json!({"id": inq["id"]})).await).len(),
         1
+    );
+    let r = app.gql(&t, node, json!({"id": file_id})).await;
+    assert_eq!(
+        r["data"]["node"]["fileName"], "תעודת זהות.pdf",
+        "shown again: {r}"
     );
 }

@@ -25,4 +25,5 @@ pub enum Node {
     Correspondence(inquiry::Correspondence),
     ResponseTemplate(super::templates_api::ResponseTemplate),
     SavedView(super::views_api::SavedView),
+    Attachment(super::attachment_api::Attachment),
 }
