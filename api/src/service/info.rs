@@ -67,7 +67,6 @@ pub async fn reauthenticate(
         },
     )
     .await?;
-
     let until = next_midnight_jerusalem(now);
     svc.reauth
         .mark(user_id, now, until)
@@ -110,7 +109,7 @@ pub async fn expansion(
 
 /// §4.6 ("או שאומת טלפונית", R37): the handling clerk records that the caller of a phone or
 /// information-centre inquiry was verified by phone; information expansion is then shown on that
-/// inquiry. Audited, with a history note; one transaction.
+/// inquiry. Audited; one transaction; verifying again changes nothing.
 pub async fn verify_caller(
     svc: &Services,
     actor: &Actor,
