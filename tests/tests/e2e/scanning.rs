@@ -194,6 +194,43 @@ async fn r15_r22_clamd_finds_what_the_built_in_checks_miss() {
     );
 }
 
+/// §5.2.11 (R15, R22) closes the customer's inquiry for the customer's files: a clerk's file that
+/// clamd flags after the upload is quarantined and never served, and the inquiry stays open.
+#[tokio::test]
+async fn r15_a_clerks_file_clamd_flags_is_quarantined_without_closing_the_inquiry() {
+    let Some(addr) = clamd() else { return };
+    let app = TestApp::spawn_with(|c| c.clamd_addr = Some(addr)).await;
+    let (_, inq, clerk) = fresh_inquiry(&app, &["IT.CERT.RESIDENCY", "IT.WORKGRANT.STATUS"]).await;
+    let (_, r) = app
+        .upload(
+            &clerk,
+            ADD,
+            json!({"inquiryId": inq["id"]}),
+            "הנחיות.pdf",
+            "application/pdf",
+            MARKED_PDF,
+        )
+        .await;
+    assert_eq!(
+        ok(&r, "addAttachment")["attachment"]["sanitizeStatus"],
+        "PENDING"
+    );
+    let mut s = state(&app, &clerk, &inq["id"]).await;
+    for _ in 0..100 {
+        if s["attachments"][0]["sanitizeStatus"] != "PENDING" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        s = state(&app, &clerk, &inq["id"]).await;
+    }
+    assert_eq!(
+        s["attachments"][0]["sanitizeStatus"], "VIRUS_SIGNATURE",
+        "{s}"
+    );
+    assert_eq!(s["attachments"][0]["downloadPath"], Value::Null);
+    assert_eq!(s["status"]["code"], "OPEN_ASSIGNED_TO_TEAM", "{s}");
+}
+
 /// R15, R16: a scanner that is down never lets a file through: it stays pending (the clock stays
 /// paused), the periodic pass leaves it pending, and a replica with a working scanner settles it.
 #[tokio::test]
