@@ -399,9 +399,7 @@ async fn r9_r22_a_document_uploaded_while_waiting_is_the_customers_answer() {
     assert_eq!(
         (
             last["kind"].as_str(),
-            last["fromStatus"]["code"]
-                .as_str()
-                .or(last["fromStatus"].as_str()),
+            last["fromStatus"]["code"].as_str(),
             last["actorKind"].as_str()
         ),
         (

@@ -15,7 +15,7 @@ pub const CORR: &str = r#"mutation($input: AddCorrespondenceInput!) { addCorresp
   id status { code } team { id code } closedAt } } }"#;
 pub const GET: &str = r#"query($id: ID!) { inquiry(id: $id) { id status { code } assignee { id } team { id code }
   unreadCorrespondences phoneCallSuggested correspondences { direction body }
-  statusHistory { kind actorKind fromStatus toStatus fromTeam { code } toTeam { code } fromAssignee { id } toAssignee { id } note } } }"#;
+  statusHistory { kind actorKind fromStatus { code } toStatus { code nameHe } fromTeam { code } toTeam { code } fromAssignee { id } toAssignee { id } note } } }"#;
 
 pub fn ok<'a>(r: &'a Value, field: &str) -> &'a Value {
     assert!(r.get("errors").is_none(), "{field}: {r}");
@@ -109,7 +109,8 @@ async fn r24_r54_a_web_inquiry_is_routed_to_a_team_stock_with_an_opening_history
     let h = &g["data"]["inquiry"]["statusHistory"];
     assert_eq!(h.as_array().unwrap().len(), 1);
     assert_eq!(h[0]["kind"], "OPENED");
-    assert_eq!(h[0]["toStatus"], "OPEN_ASSIGNED_TO_TEAM");
+    assert_eq!(h[0]["toStatus"]["code"], "OPEN_ASSIGNED_TO_TEAM");
+    assert_eq!(h[0]["toStatus"]["nameHe"], "פעיל – פתוחה משויכת לצוות");
     assert_eq!(h[0]["actorKind"], "CUSTOMER");
     // The customer cannot pick a staff-only channel or an internal triplet.
     let r = app.gql(&t, OPEN, json!({"input": {"tripletCode": triplet, "taxYear": 2024, "body": "x", "channel": "PHONE"}})).await;

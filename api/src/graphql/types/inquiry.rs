@@ -439,13 +439,16 @@ impl HistoryEntry {
             _ => Ok(None),
         }
     }
-    async fn from_status(&self) -> GqlResult<Option<InquiryStatus>> {
+    /// The status before the change, with its display names (as `Inquiry.status`); null when
+    /// opened.
+    async fn from_status(&self) -> GqlResult<Option<StatusLabel>> {
         match &self.0.from_status {
             None => Ok(None),
             Some(s) => Ok(Some(parse_stored::<domain::Status>("status", s)?.into())),
         }
     }
-    async fn to_status(&self) -> GqlResult<InquiryStatus> {
+    /// The status after the change, with its display names.
+    async fn to_status(&self) -> GqlResult<StatusLabel> {
         Ok(parse_stored::<domain::Status>("status", &self.0.to_status)?.into())
     }
     async fn from_team(&self, ctx: &Context<'_>) -> GqlResult<Option<Team>> {
