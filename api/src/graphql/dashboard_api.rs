@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::context::CtxExt;
 use super::errors::{ApiError, GqlResult};
 use super::ids::NodeType;
-use super::types::enums::StatusLabel;
+use super::types::enums::{ChannelLabel, StatusLabel};
 use super::types::reference::{Office, Team, Topic, Triplet};
 use crate::domain::principal::PrincipalKind;
 use crate::domain::{Role, Status, sla};
@@ -41,7 +41,8 @@ pub struct PopulationCount {
 
 #[derive(SimpleObject)]
 pub struct ChannelCount {
-    pub channel: String,
+    /// The channel with its display names (R54).
+    pub channel: ChannelLabel,
     pub count: i64,
 }
 
@@ -391,9 +392,11 @@ impl DashboardQuery {
                 .await
                 .map_err(ApiError::from)?
                 .into_iter()
-                .map(|r| ChannelCount {
-                    channel: r.key,
-                    count: r.count,
+                .filter_map(|r| {
+                    Some(ChannelCount {
+                        channel: crate::domain::Channel::from_str(&r.key).ok()?.into(),
+                        count: r.count,
+                    })
                 })
                 .collect();
             let mut by_team: Vec<TeamCount> = d::by_team(db, &scope)

@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 use tests::{TestApp, error_code};
 
-const Q: &str = "query($o: ID){ dashboard(officeId: $o) { total handled byStatus { status { code nameHe } count } byChannel { channel count } byTeam { team { code } count } byTriplet { triplet { code } count } openAge { days count } } }";
+const Q: &str = "query($o: ID){ dashboard(officeId: $o) { total handled byStatus { status { code nameHe } count } byChannel { channel { code nameHe } count } byTeam { team { code } count } byTriplet { triplet { code } count } openAge { days count } } }";
 
 #[tokio::test]
 async fn r43_r23_dashboard_counts_in_sql_with_waiting_counted_as_handled() {
@@ -23,6 +23,14 @@ async fn r43_r23_dashboard_counts_in_sql_with_waiting_counted_as_handled() {
     };
     assert_eq!(sum("byStatus"), total);
     assert_eq!(sum("byChannel"), total);
+    assert!(
+        d["byChannel"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["channel"]["code"] == "WEB" && c["channel"]["nameHe"].is_string()),
+        "{d}"
+    );
     assert_eq!(sum("byTeam"), total);
     assert_eq!(sum("byTriplet"), total);
     // Populations (§3 "פילוח אוכלוסיות", R43) partition the same inquiries.
