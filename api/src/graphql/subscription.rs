@@ -1,5 +1,6 @@
 //! Live queues (graphql-transport-ws): inquiry events of a team for its staff, and of one's own
-//! inquiries for a customer. Authorisation applies to every event, not only at subscribe time.
+//! inquiries for a customer. Every event is filtered to the subscriber's team or own inquiries,
+//! and a team subscriber's membership is re-checked once a minute, not only at subscribe time.
 
 use async_graphql::{Context, Enum, ID, SimpleObject, Subscription};
 use chrono::{DateTime, Utc};
@@ -38,6 +39,10 @@ pub struct InquiryEvent {
 
 pub struct SubscriptionRoot;
 
+/// How long a team subscription's right to follow the team is trusted before an event
+/// re-checks it.
+const RECHECK_SECS: i64 = 60;
+
 #[Subscription]
 impl SubscriptionRoot {
     /// Events of the team's inquiries: new in the queue, status changes, assignments,
@@ -64,9 +69,28 @@ impl SubscriptionRoot {
             return Err(ApiError::forbidden("you may follow only your own teams").into());
         }
         let ids = shared.ids.clone();
+        let svc = shared.services.clone();
+        // The right to follow the team is checked again on an event once a minute has passed
+        // since the last check (a clerk who left the team stops receiving its events).
+        let checked = std::sync::Arc::new(tokio::sync::Mutex::new((svc.now(), true)));
         Ok(events(svc.events.subscribe()).filter_map(move |e| {
-            let out = (e.team_id == team).then(|| to_gql(&ids, &e));
-            async move { out }
+            let (ids, svc, actor, checked) =
+                (ids.clone(), svc.clone(), actor.clone(), checked.clone());
+            async move {
+                if e.team_id != team {
+                    return None;
+                }
+                let mut c = checked.lock().await;
+                let now = svc.now();
+                if now - c.0 >= chrono::Duration::seconds(RECHECK_SECS) {
+                    c.1 = svc
+                        .staff(&svc.db, &actor)
+                        .await
+                        .is_ok_and(|s| handling::may_handle(&s, &place));
+                    c.0 = now;
+                }
+                c.1.then(|| to_gql(&ids, &e))
+            }
         }))
     }
 

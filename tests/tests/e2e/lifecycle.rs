@@ -424,7 +424,7 @@ async fn r25_r26_assign_to_me_to_a_user_and_release_by_the_coordinator() {
 }
 
 /// A second plain clerk in the team the inquiry sits in (the demo data has one per team).
-async fn colleague_of(app: &TestApp, inquiry: &Value) -> String {
+pub async fn colleague_of(app: &TestApp, inquiry: &Value) -> String {
     use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
     let row = entity::inquiry::Entity::find()
         .filter(entity::inquiry::Column::Number.eq(inquiry["number"].as_i64().unwrap()))

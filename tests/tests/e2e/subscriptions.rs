@@ -61,6 +61,63 @@ async fn a_new_inquiry_reaches_the_teams_subscription() {
     assert!(msg["payload"]["data"].is_null());
 }
 
+/// A clerk who leaves the team stops receiving its events: the right to follow the team is
+/// checked again once a minute on the subscription, not only when it started.
+#[tokio::test]
+async fn a_clerk_who_leaves_the_team_stops_receiving_its_events() {
+    use api::infra::clock::Clock as _;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let app = TestApp::spawn().await;
+    let control = app.token_for_user("info_jlm.info_digital.1").await;
+    let team = info_jlm_digital(&app, &control).await;
+    let (t, _) = customer(&app).await;
+    let triplets = ["DIG.AUTH.OTP", "DIG.AUTH.LOCKED", "DIG.AUTH.APP_ERROR"];
+    let first = open_as(&app, &t, &free_triplet(&app, &t, &triplets).await).await;
+    let leaver = super::lifecycle::colleague_of(&app, &first).await;
+    let mut stays = Subscription::start(app.addr, &control, SUB, json!({"t": team}))
+        .await
+        .unwrap();
+    let mut leaves = Subscription::start(app.addr, &leaver, SUB, json!({"t": team}))
+        .await
+        .unwrap();
+    let second = open_as(&app, &t, &free_triplet(&app, &t, &triplets).await).await;
+    for sub in [&mut stays, &mut leaves] {
+        let msg = sub.next_json().await.unwrap();
+        assert_eq!(
+            msg["payload"]["data"]["inquiryEvents"]["inquiryId"], second["id"],
+            "{msg}"
+        );
+    }
+    // The colleague leaves the team; a minute later the next event reaches only the team.
+    let me = app
+        .gql(&leaver, "{ me { user { login } } }", json!({}))
+        .await;
+    let login = me["data"]["me"]["user"]["login"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let user = entity::user::Entity::find()
+        .filter(entity::user::Column::Login.eq(login))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    entity::team_member::Entity::delete_many()
+        .filter(entity::team_member::Column::UserId.eq(user.id))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    app.clock.advance(chrono::Duration::seconds(61));
+    let third = open_as(&app, &t, &free_triplet(&app, &t, &triplets).await).await;
+    let msg = stays.next_json().await.unwrap();
+    assert_eq!(
+        msg["payload"]["data"]["inquiryEvents"]["inquiryId"], third["id"],
+        "{msg}"
+    );
+    let r = leaves.next_json().await;
+    assert!(r.is_err(), "the clerk who left got {r:?}");
+}
+
 /// Over WebSocket only subscriptions are served: a query, a mutation or introspection sent there
 /// would skip POST /graphql's alias and rate limits, introspection gate and audit.
 #[tokio::test]
