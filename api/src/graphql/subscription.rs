@@ -33,7 +33,8 @@ pub struct InquiryEvent {
     /// The inquiry's global ID (fetch it with `node` or `inquiry`).
     pub inquiry_id: ID,
     pub team_id: ID,
-    pub status: String,
+    /// The inquiry's status after the event, with its display names.
+    pub status: Option<super::types::enums::StatusLabel>,
     pub at: DateTime<Utc>,
 }
 
@@ -134,7 +135,11 @@ fn to_gql(ids: &super::ids::IdCodec, e: &Event) -> InquiryEvent {
         kind: e.kind.into(),
         inquiry_id: ID(ids.encode(NodeType::Inquiry, &NodeKey::Int(e.inquiry_id))),
         team_id: ID(ids.encode(NodeType::Team, &NodeKey::Int(e.team_id))),
-        status: e.status.clone(),
+        status: e
+            .status
+            .parse::<crate::domain::Status>()
+            .ok()
+            .map(Into::into),
         at: e.at,
     }
 }

@@ -5,7 +5,8 @@ use tests::{TestApp, ws::Subscription};
 
 use super::lifecycle::{customer, free_triplet, open_as};
 
-const SUB: &str = "subscription($t: ID!){ inquiryEvents(teamId: $t){ kind inquiryId status } }";
+const SUB: &str =
+    "subscription($t: ID!){ inquiryEvents(teamId: $t){ kind inquiryId status { code nameHe } } }";
 
 async fn info_jlm_digital(app: &TestApp, token: &str) -> serde_json::Value {
     let r = app
@@ -46,6 +47,10 @@ async fn a_new_inquiry_reaches_the_teams_subscription() {
     let msg = sub.next_json().await.unwrap();
     assert_eq!(msg["type"], "next", "{msg}");
     assert_eq!(msg["payload"]["data"]["inquiryEvents"]["kind"], "OPENED");
+    assert_eq!(
+        msg["payload"]["data"]["inquiryEvents"]["status"]["code"], "OPEN_ASSIGNED_TO_TEAM",
+        "{msg}"
+    );
     assert_eq!(
         msg["payload"]["data"]["inquiryEvents"]["inquiryId"],
         inq["id"]
