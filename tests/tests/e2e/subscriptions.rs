@@ -70,7 +70,6 @@ async fn a_new_inquiry_reaches_the_teams_subscription() {
 /// checked again once a minute on the subscription, not only when it started.
 #[tokio::test]
 async fn a_clerk_who_leaves_the_team_stops_receiving_its_events() {
-    use api::infra::clock::Clock as _;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let app = TestApp::spawn().await;
     let control = app.token_for_user("info_jlm.info_digital.1").await;
