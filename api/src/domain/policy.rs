@@ -586,7 +586,7 @@ pub const POLICY: &[(&str, &[&str], Rule)] = &[
     ("InquiryEdge", &["node", "cursor"], PUBLIC),
     (
         "CustomerConnection",
-        &["pageInfo", "edges", "nodes"],
+        &["pageInfo", "edges", "nodes", "totalCount"],
         PUBLIC,
     ),
     ("CustomerEdge", &["node", "cursor"], PUBLIC),

@@ -56,6 +56,22 @@ pub struct Viewer {
 
 const MAX_NODES: usize = 100;
 
+/// The customers connection's `totalCount`, counted only when a client asks for it.
+pub struct CustomerCount {
+    search: Option<String>,
+}
+
+#[Object]
+impl CustomerCount {
+    /// Number of customers matching the search (costs a COUNT: ask only when needed).
+    async fn total_count(&self, ctx: &Context<'_>) -> GqlResult<i64> {
+        let n = store::people::count_customers(&ctx.shared()?.db, self.search.as_deref())
+            .await
+            .map_err(ApiError::from)?;
+        Ok(i64::try_from(n).unwrap_or(i64::MAX))
+    }
+}
+
 /// The caller's request budget (`rateLimit`).
 #[derive(async_graphql::SimpleObject)]
 pub struct RateLimit {
@@ -218,29 +234,36 @@ impl CoreQuery {
 
     /// Customers (staff only), optionally searched by national ID (leading zeros optional),
     /// file number or "last first" name.
-    #[graphql(complexity = "first.unwrap_or(1).max(1) as usize * child_complexity")]
+    #[graphql(complexity = "first.or(last).unwrap_or(1).max(1) as usize * child_complexity")]
     async fn customers(
         &self,
         ctx: &Context<'_>,
         search: Option<String>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> GqlResult<Option<Connection<String, Customer>>> {
-        let r: GqlResult<Connection<String, Customer>> = async {
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> GqlResult<Option<Connection<String, Customer, CustomerCount>>> {
+        let r: GqlResult<Connection<String, Customer, CustomerCount>> = async {
             if search.as_ref().is_some_and(|s| s.chars().count() > 100) {
                 return Err(
                     ApiError::validation("search text is limited to 100 characters").into(),
                 );
             }
             let s = ctx.shared()?;
-            let page: PageArgs<i64> = PageArgs::parse(&s.ids, first, after, None, None)?;
+            let page: PageArgs<i64> = PageArgs::parse(&s.ids, first, after, last, before)?;
             let had = page.cursor.is_some();
-            let (rows, more) =
-                store::people::list_customers(&s.db, search.as_deref(), page.cursor, page.limit)
-                    .await
-                    .map_err(ApiError::from)?;
-            let (prev, next) = page_flags(false, had, more);
-            let mut conn = Connection::new(prev, next);
+            let (rows, more) = store::people::list_customers(
+                &s.db,
+                search.as_deref(),
+                page.cursor,
+                page.backward,
+                page.limit,
+            )
+            .await
+            .map_err(ApiError::from)?;
+            let (prev, next) = page_flags(page.backward, had, more);
+            let mut conn = Connection::with_additional_fields(prev, next, CustomerCount { search });
             for c in rows {
                 let cursor = super::pagination::cursor_of(&s.ids, &c.id)?;
                 conn.edges

@@ -96,14 +96,43 @@ pub async fn customer_visible<C: sea_orm::ConnectionTrait>(
     })
 }
 
-/// Customers ordered by id after `after_id`, optionally matching a search text on national ID
-/// (with or without leading zeros), file number or name. Staff only (checked by the caller).
+/// Customers ordered by id, one keyset page: after `cursor` going forward, or before it going
+/// backward (`last`/`before`), optionally matching a search text on national ID (with or without
+/// leading zeros), file number or name. Staff only (checked by the caller).
 pub async fn list_customers(
     db: &DatabaseConnection,
     search: Option<&str>,
-    after_id: Option<i64>,
+    cursor: Option<i64>,
+    backward: bool,
     limit: u64,
 ) -> Result<(Vec<customer::Model>, bool), DbErr> {
+    let mut s = customers_matching(search);
+    s = match (cursor, backward) {
+        (Some(c), false) => s.filter(customer::Column::Id.gt(c)),
+        (Some(c), true) => s.filter(customer::Column::Id.lt(c)),
+        (None, _) => s,
+    };
+    let s = if backward {
+        s.order_by_desc(customer::Column::Id)
+    } else {
+        s.order_by_asc(customer::Column::Id)
+    };
+    let mut rows = s.limit(limit + 1).all(db).await?;
+    let more = rows.len() as u64 > limit;
+    rows.truncate(limit as usize);
+    if backward {
+        rows.reverse();
+    }
+    Ok((rows, more))
+}
+
+/// How many customers match the search (the connection's `totalCount`, only when asked).
+pub async fn count_customers(db: &DatabaseConnection, search: Option<&str>) -> Result<u64, DbErr> {
+    use sea_orm::PaginatorTrait;
+    customers_matching(search).count(db).await
+}
+
+fn customers_matching(search: Option<&str>) -> sea_orm::Select<customer::Entity> {
     let mut s = customer::Entity::find();
     if let Some(q) = search.map(str::trim).filter(|q| !q.is_empty()) {
         let mut any = Condition::any();
@@ -128,17 +157,7 @@ pub async fn list_customers(
         }
         s = s.filter(any);
     }
-    if let Some(a) = after_id {
-        s = s.filter(customer::Column::Id.gt(a));
-    }
-    let mut rows = s
-        .order_by_asc(customer::Column::Id)
-        .limit(limit + 1)
-        .all(db)
-        .await?;
-    let more = rows.len() as u64 > limit;
-    rows.truncate(limit as usize);
-    Ok((rows, more))
+    s
 }
 
 pub async fn user_by_login(

@@ -197,6 +197,55 @@ async fn r2_a_customer_reads_only_its_own_inquiries_and_customer_record() {
     assert_eq!(error_code(&r), Some("FORBIDDEN"));
 }
 
+/// GRAPHQL.md: `customers` is a Relay connection both ways (`first/after`, `last/before`) with
+/// `totalCount` when asked; the pages going backward are the pages going forward.
+#[tokio::test]
+async fn customers_page_forward_and_backward_with_a_total_count() {
+    let app = TestApp::spawn().await;
+    let staff = app.token("HQ_MAIN_TEAM").await;
+    let q = "query($f: Int, $a: String, $l: Int, $b: String){ customers(first: $f, after: $a, last: $l, before: $b) { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { id } } } }";
+    let page = |r: &Value| -> Vec<Value> {
+        r["data"]["customers"]["edges"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{r}"))
+            .iter()
+            .map(|e| e["node"]["id"].clone())
+            .collect()
+    };
+    let first = app.gql(&staff, q, json!({"f": 5})).await;
+    let total = first["data"]["customers"]["totalCount"].as_i64().unwrap();
+    assert!(total >= 200, "{first}");
+    let second = app
+        .gql(
+            &staff,
+            q,
+            json!({"f": 5, "a": first["data"]["customers"]["pageInfo"]["endCursor"]}),
+        )
+        .await;
+    assert_eq!(
+        second["data"]["customers"]["pageInfo"]["hasPreviousPage"],
+        true
+    );
+    // Back from the second page's start: the first page again.
+    let back = app
+        .gql(
+            &staff,
+            q,
+            json!({"l": 5, "b": second["data"]["customers"]["pageInfo"]["startCursor"]}),
+        )
+        .await;
+    assert_eq!(page(&back), page(&first), "{back}");
+    assert_eq!(back["data"]["customers"]["pageInfo"]["hasNextPage"], true);
+    // The last page from the end.
+    let last = app.gql(&staff, q, json!({"l": 3})).await;
+    assert_eq!(page(&last).len(), 3);
+    assert_eq!(
+        last["data"]["customers"]["pageInfo"]["hasPreviousPage"],
+        true
+    );
+    assert_eq!(last["data"]["customers"]["totalCount"], total);
+}
+
 #[tokio::test]
 async fn node_resolves_every_type_it_hands_out() {
     let app = TestApp::spawn().await;
