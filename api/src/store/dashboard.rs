@@ -102,13 +102,7 @@ pub async fn open_age_buckets(
         s.from.min(now - day * 31).into(),
         (now + day).into(),
     ];
-    let office = match s.office_id {
-        Some(o) => {
-            values.push(o.into());
-            format!(" AND office_id = {}", p(7))
-        }
-        None => String::new(),
-    };
+    let office = office_filter(backend, s, &mut values, "office_id");
     let sql = format!(
         "SELECT CAST(CASE WHEN opened_at >= {} THEN 0 WHEN opened_at >= {} THEN 1 \
                      WHEN opened_at >= {} THEN 2 WHEN opened_at >= {} THEN 3 ELSE -1 END \
@@ -146,13 +140,7 @@ pub async fn by_population(
     let backend = db.get_database_backend();
     let p = |n| placeholder(backend, n);
     let mut values: Vec<Value> = vec![s.from.into(), s.to.into()];
-    let office = match s.office_id {
-        Some(o) => {
-            values.push(o.into());
-            format!(" AND i.office_id = {}", p(3))
-        }
-        None => String::new(),
-    };
+    let office = office_filter(backend, s, &mut values, "i.office_id");
     let sql = format!(
         "SELECT CASE WHEN i.representative_id IS NOT NULL THEN 'REPRESENTATIVE' \
                      WHEN c.is_company THEN 'COMPANY' ELSE 'INDIVIDUAL' END AS key, \
@@ -318,6 +306,23 @@ pub async fn sla_figures(
     SlaGroup::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
         .all(db)
         .await
+}
+
+/// `" AND <column> = <placeholder>"` with the scope's office bound after `values` (nothing
+/// without an office).
+fn office_filter(
+    backend: DbBackend,
+    s: &DashboardScope,
+    values: &mut Vec<Value>,
+    column: &str,
+) -> String {
+    match s.office_id {
+        Some(o) => {
+            values.push(o.into());
+            format!(" AND {column} = {}", placeholder(backend, values.len()))
+        }
+        None => String::new(),
+    }
 }
 
 fn placeholder(backend: DbBackend, n: usize) -> String {

@@ -215,14 +215,7 @@ async fn r15_a_clerks_file_clamd_flags_is_quarantined_without_closing_the_inquir
         ok(&r, "addAttachment")["attachment"]["sanitizeStatus"],
         "PENDING"
     );
-    let mut s = state(&app, &clerk, &inq["id"]).await;
-    for _ in 0..100 {
-        if s["attachments"][0]["sanitizeStatus"] != "PENDING" {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        s = state(&app, &clerk, &inq["id"]).await;
-    }
+    let s = settled(&app, &clerk, &inq["id"]).await;
     assert_eq!(
         s["attachments"][0]["sanitizeStatus"], "VIRUS_SIGNATURE",
         "{s}"

@@ -5,6 +5,27 @@ use tests::{TestApp, error_code};
 
 use super::lifecycle::{OPEN, customer, free_triplet, ok};
 
+/// The demo representative `api token --role REPRESENTATIVE` acts as, and the customers it holds
+/// a power of attorney for (any state).
+async fn demo_representative(app: &TestApp) -> (i64, Vec<i64>) {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let p = api::service::principals::find(&app.state.db, None, Some("REPRESENTATIVE"))
+        .await
+        .unwrap();
+    let api::domain::principal::PrincipalKind::Representative(rid) = p.kind else {
+        panic!("the REPRESENTATIVE role is not a representative")
+    };
+    let clients = entity::power_of_attorney::Entity::find()
+        .filter(entity::power_of_attorney::Column::RepresentativeId.eq(rid))
+        .all(&app.state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.customer_id)
+        .collect();
+    (rid, clients)
+}
+
 #[tokio::test]
 async fn r31_denied_fields_are_null_with_forbidden_at_their_path() {
     let app = TestApp::spawn().await;
@@ -72,7 +93,7 @@ async fn r31_r33_representatives_see_their_clients_with_masked_national_ids() {
 
 #[tokio::test]
 async fn r33_a_representative_without_a_registry_poa_cannot_open_for_a_customer() {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use sea_orm::EntityTrait;
     let app = TestApp::spawn().await;
     let rep = app.token("REPRESENTATIVE").await;
     let me = app
@@ -80,20 +101,7 @@ async fn r33_a_representative_without_a_registry_poa_cannot_open_for_a_customer(
         .await;
     assert!(me["data"]["me"]["representative"]["id"].is_string());
     // A customer the representative holds no power of attorney for.
-    let rep_id = api::service::principals::find(&app.state.db, None, Some("REPRESENTATIVE"))
-        .await
-        .unwrap();
-    let api::domain::principal::PrincipalKind::Representative(rid) = rep_id.kind else {
-        panic!()
-    };
-    let clients: Vec<i64> = entity::power_of_attorney::Entity::find()
-        .filter(entity::power_of_attorney::Column::RepresentativeId.eq(rid))
-        .all(&app.state.db)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|p| p.customer_id)
-        .collect();
+    let (_, clients) = demo_representative(&app).await;
     let stranger = entity::customer::Entity::find()
         .all(&app.state.db)
         .await
@@ -542,20 +550,7 @@ async fn r33_a_representative_reads_a_clients_inquiries_only_under_a_registry_po
     use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
     let app = TestApp::spawn().await;
     let rep = app.token("REPRESENTATIVE").await;
-    let p = api::service::principals::find(&app.state.db, None, Some("REPRESENTATIVE"))
-        .await
-        .unwrap();
-    let api::domain::principal::PrincipalKind::Representative(rid) = p.kind else {
-        panic!()
-    };
-    let clients: Vec<i64> = entity::power_of_attorney::Entity::find()
-        .filter(entity::power_of_attorney::Column::RepresentativeId.eq(rid))
-        .all(&app.state.db)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|p| p.customer_id)
-        .collect();
+    let (rid, clients) = demo_representative(&app).await;
     // A verified customer who is not yet the representative's client opens two inquiries.
     let c = entity::customer::Entity::find()
         .filter(entity::customer::Column::VerificationLevel.eq("HIGH"))
